@@ -1,0 +1,62 @@
+"""Corkboard: a self-hosted board for visitor feedback and members' notes."""
+
+import os
+
+from flask import Flask
+
+from app.converters import IdConverter
+from app.errors import register_error_handlers
+from app.extensions import csrf, db, limiter, migrate
+from app.feedback.routes import bp as feedback_bp
+from app.main.routes import bp as main_bp
+from app.templating import register_template_helpers
+from config import configs
+
+__all__ = ["ConfigError", "create_app"]
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says what to set."""
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app for `config_name` (default: $FLASK_CONFIG, else development)."""
+    config_name = config_name or os.environ.get("FLASK_CONFIG", "development")
+    if config_name not in configs:
+        raise ConfigError(
+            f"FLASK_CONFIG={config_name!r} is unknown; use one of {', '.join(configs)}"
+        )
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(configs[config_name])
+    app.config.update(overrides)
+    check_config(app, config_name)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def check_config(app: Flask, config_name: str) -> None:
+    if config_name != "production":
+        return
+    if not app.config.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY is not set; production refuses to start without it")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        raise ConfigError("DATABASE_URL is not set; production refuses to start without it")
+    if app.debug:
+        raise ConfigError("debug is on; production never runs with FLASK_DEBUG set")
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
+    app.register_blueprint(main_bp)
+    app.register_blueprint(feedback_bp, url_prefix="/feedback")

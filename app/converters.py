@@ -1,0 +1,13 @@
+"""URL converters shared by the blueprints."""
+
+from werkzeug.routing import IntegerConverter
+
+
+class IdConverter(IntegerConverter):
+    """A database id: 1 to 2**31 - 1, so no id in a URL overflows an INTEGER column.
+
+    Anything else (0, negative, huge, not a number) does not match the route: a 404.
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, min=1, max=2**31 - 1)

@@ -1,0 +1,57 @@
+"""Error pages: every error renders inside the site layout, never as a traceback."""
+
+import logging
+
+import sqlalchemy as sa
+from flask import Flask, make_response, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait before retrying while the database is unavailable.
+DATABASE_RETRY_AFTER = 5
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, render_http_error)
+    app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(sa.exc.OperationalError, render_database_unavailable)
+    app.register_error_handler(InternalServerError, render_internal_error)
+
+
+def render_http_error(error: HTTPException):
+    response = error_page(error, error.code or 500)
+    # Keep headers the exception carries, such as Allow on a 405.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def error_page(error: HTTPException, code: int):
+    html = render_template([f"errors/{code}.html", "errors/error.html"], error=error, code=code)
+    return make_response(html, code)
+
+
+def render_csrf_error(error: CSRFError):
+    return make_response(render_template("errors/400.html", error=error, csrf=True), 400)
+
+
+def render_database_unavailable(error: sa.exc.OperationalError):
+    """The database refused or dropped us: a 503, with the session cleaned up for the next
+    request. The pool pings connections before use, so the app recovers on its own."""
+    db.session.rollback()
+    log.error("database unavailable: %s", error.orig if error.orig is not None else error)
+    response = error_page(ServiceUnavailable(), 503)
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+def render_internal_error(error: InternalServerError):
+    # Whatever failed may have left the session mid-transaction; the next request on this
+    # worker must start clean.
+    db.session.rollback()
+    return error_page(error, 500)

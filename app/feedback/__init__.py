@@ -1,0 +1,1 @@
+"""Feedback: anyone can leave it, anyone can read it."""

@@ -1,0 +1,33 @@
+"""The home page and the liveness/readiness endpoints for load balancers."""
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, render_template
+
+from app.extensions import db
+from app.models import Feedback
+
+bp = Blueprint("main", __name__)
+
+PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.get("/")
+def index():
+    latest = sa.select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    feedback = db.session.scalars(latest.limit(current_app.config["HOME_ITEMS"])).all()
+    return render_template("main/index.html", feedback=feedback)
+
+
+@bp.get("/healthz")
+def healthz():
+    return "ok", 200, PLAIN_TEXT
+
+
+@bp.get("/readyz")
+def readyz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return "database unavailable", 503, PLAIN_TEXT
+    return "ready", 200, PLAIN_TEXT

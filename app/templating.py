@@ -1,0 +1,14 @@
+"""Jinja filters and globals the templates share."""
+
+from datetime import UTC, datetime
+
+from flask import Flask
+
+
+def readable_time(value: datetime) -> str:
+    """`22 Nov 2026, 14:05 UTC`: unambiguous for every reader, whatever their locale."""
+    return value.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(readable_time)

@@ -1,0 +1,92 @@
+"""Configuration classes, chosen by the FLASK_CONFIG environment variable.
+
+Values come from the environment, and from a `.env` file when present (real environment
+variables win). Production settings are checked in `create_app`, not here, so importing
+this module never fails.
+"""
+
+import os
+
+from dotenv import load_dotenv
+
+load_dotenv()
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """Read a boolean environment variable: `0`, `false`, `no` and `off` mean False."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def database_url(value: str | None) -> str | None:
+    """Normalise a DATABASE_URL: Heroku-style `postgres://` becomes psycopg 3's scheme."""
+    if not value:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value.removeprefix(prefix)
+    if value.startswith("mysql://") or value.startswith("mariadb://"):
+        return "mysql+pymysql://" + value.split("://", 1)[1]
+    return value
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    # pool_pre_ping lets the app recover by itself after the database restarts.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Largest note: 100,000 characters, up to 4 bytes each, percent-encoded (x3) in a form.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_REGISTER = "5 per hour"
+    RATELIMIT_FEEDBACK = "10 per minute"
+
+    FEEDBACK_PER_PAGE = 20
+    NOTES_PER_PAGE = 20
+    HOME_ITEMS = 5
+
+    # argon2-cffi profile name (see argon2.profiles); tests use a cheap one.
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    SECRET_KEY = Config.SECRET_KEY or "dev-only-secret-key-do-not-use-in-production"
+    # A relative SQLite path lives in the app's instance/ folder.
+    SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or "sqlite:///corkboard.db"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
+    WTF_CSRF_ENABLED = False  # one dedicated test turns it back on
+    RATELIMIT_ENABLED = False  # the rate-limit tests turn it back on
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_PROFILE = "CHEAPEST"
+
+
+class ProductionConfig(Config):
+    pass  # DEBUG stays as FLASK_DEBUG sets it, so create_app can refuse debug in production
+
+
+configs = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,104 @@
+"""Error pages: every failure is a clear page in the site layout, never a traceback."""
+
+import pytest
+from flask import abort
+
+from app.extensions import db
+from app.models import Feedback
+from tests.test_feedback import VALID, stored
+
+
+def assert_site_page(response, code, text):
+    assert response.status_code == code
+    assert response.mimetype == "text/html"
+    page = response.text
+    assert text in page
+    assert "<main" in page and "<nav" in page  # the site layout
+    assert "Traceback" not in page
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("DELETE", "/feedback/new"),
+        ("PUT", "/feedback/"),
+        ("POST", "/feedback/"),
+        ("POST", "/"),
+        ("POST", "/healthz"),
+    ],
+)
+def test_wrong_method_is_a_405_page_with_allow(client, method, path):
+    response = client.open(path, method=method)
+    assert_site_page(response, 405, "Method not allowed")
+    assert "GET" in response.headers["Allow"]
+
+
+def test_oversized_body_is_a_413_page(app, client):
+    response = client.post("/feedback/new", data=VALID | {"message": "x" * (3 * 1024 * 1024)})
+    assert_site_page(response, 413, "Too large")
+    assert stored(app) == []
+
+
+def test_bad_request_is_a_400_page(app, client):
+    @app.get("/boom-400")
+    def boom():
+        abort(400)
+
+    assert_site_page(client.get("/boom-400"), 400, "Bad request")
+
+
+def test_unexpected_error_is_a_500_page_and_the_session_is_rolled_back(app_factory):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom")
+    def boom():
+        db.session.add(Feedback(name="half", message="stored?"))
+        db.session.flush()
+        raise RuntimeError("secret internals")
+
+    client = app.test_client()
+    response = client.get("/boom")
+    assert_site_page(response, 500, "Something broke")
+    assert "secret internals" not in response.text
+    assert stored(app) == []
+    # The same worker serves the next request normally.
+    assert client.post("/feedback/new", data=VALID).status_code == 302
+    assert len(stored(app)) == 1
+
+
+def test_csrf_token_is_required_when_enabled(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+
+    missing = client.post("/feedback/new", data=VALID)
+    assert_site_page(missing, 400, "This form had expired")
+
+    client.get("/feedback/new")  # starts a session with a real token
+    wrong = client.post("/feedback/new", data=VALID | {"csrf_token": "forged"})
+    assert_site_page(wrong, 400, "This form had expired")
+    assert stored(app) == []
+
+    page = client.get("/feedback/new").text
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/feedback/new", data=VALID | {"csrf_token": token}).status_code == 302
+    assert len(stored(app)) == 1
+
+
+def test_unreachable_database_is_a_503_page_and_health_stays_up(app_factory, tmp_path):
+    missing = tmp_path / "no-such-dir" / "board.db"
+    app = app_factory(create_schema=False, SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}")
+    client = app.test_client()
+
+    response = client.get("/feedback/")
+    assert_site_page(response, 503, "Temporarily unavailable")
+    assert response.headers["Retry-After"].isdigit()
+    assert client.get("/readyz").status_code == 503
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.text == "ok"
+
+
+def test_health_and_readiness_answer_when_all_is_well(client):
+    assert client.get("/healthz").text == "ok"
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.text == "ready"

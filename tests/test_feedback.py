@@ -1,0 +1,221 @@
+"""Leaving, listing and reading feedback, as a visitor does it."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Feedback
+from tests.factories import make_feedback, make_feedback_series
+
+VALID = {"name": "Ada", "message": "Lovely board."}
+
+
+def post_feedback(client, **fields):
+    return client.post("/feedback/new", data=VALID | fields)
+
+
+def stored(app) -> list[Feedback]:
+    with app.app_context():
+        return db.session.scalars(sa.select(Feedback)).all()
+
+
+def test_form_page_has_the_fields(client):
+    page = client.get("/feedback/new").text
+    assert 'name="name"' in page
+    assert 'name="message"' in page
+    assert "<label" in page
+
+
+def test_post_redirects_to_the_new_item_with_a_flash(app, client):
+    response = post_feedback(client, name="Grace", message="Keep it up!")
+    assert response.status_code == 302
+    [item] = stored(app)
+    assert response.headers["Location"] == f"/feedback/{item.id}"
+
+    detail = client.get(response.headers["Location"])
+    assert detail.status_code == 200
+    assert "your feedback is posted" in detail.text
+    assert "Grace" in detail.text
+    assert "Keep it up!" in detail.text
+    assert "your feedback is posted" not in client.get("/feedback/").text  # flashed once
+
+
+def test_new_feedback_appears_first_on_the_list_and_home(app, client):
+    with app.app_context():
+        make_feedback(message="older")
+    post_feedback(client, message="brand new")
+    listing = client.get("/feedback/").text
+    assert listing.index("brand new") < listing.index("older")
+    assert "brand new" in client.get("/").text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "stored_as"),
+    [
+        ("name", "A", "A"),
+        ("name", "x" * 80, "x" * 80),
+        ("name", "😀" * 80, "😀" * 80),  # characters, not bytes
+        ("name", "  Ada Lovelace \n", "Ada Lovelace"),
+        ("name", "مرحبا بالعالم", "مرحبا بالعالم"),
+        ("name", "Zoë e\u0301", "Zoë e\u0301"),
+        ("message", "m" * 5000, "m" * 5000),
+        ("message", "🎉" * 5000, "🎉" * 5000),
+        ("message", "\tline one\nline two  ", "line one\nline two"),
+        ("message", "<b>bold</b> & 'quotes'", "<b>bold</b> & 'quotes'"),
+    ],
+)
+def test_valid_input_is_stored_stripped(app, client, field, value, stored_as):
+    response = post_feedback(client, **{field: value})
+    assert response.status_code == 302
+    [item] = stored(app)
+    assert getattr(item, field) == stored_as
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("name", "", "This field is required."),
+        ("name", "   \t\n ", "This field is required."),
+        ("name", "\u3000\u00a0", "This field is required."),
+        ("name", "x" * 81, "Field cannot be longer than 80 characters."),
+        ("name", "😀" * 81, "Field cannot be longer than 80 characters."),
+        ("name", "Ada\x00", "Remove the NUL character"),
+        ("message", "", "This field is required."),
+        ("message", "  \n\n  ", "This field is required."),
+        ("message", "m" * 5001, "Field cannot be longer than 5000 characters."),
+        ("message", "hi\x00there", "Remove the NUL character"),
+    ],
+)
+def test_invalid_input_is_refused_with_the_error_beside_the_field(app, client, field, value, error):
+    response = post_feedback(client, **{field: value})
+    assert response.status_code == 422
+    assert stored(app) == []
+    page = response.text
+    assert error in page
+    # The error is tied to its field, and the page says something is wrong.
+    assert f'id="{field}-error"' in page
+    assert f'aria-describedby="{field}-error"' in page
+    assert "Please fix the highlighted fields" in page
+
+
+def test_a_missing_field_is_refused(app, client):
+    response = client.post("/feedback/new", data={"name": "Ada"})
+    assert response.status_code == 422
+    assert stored(app) == []
+
+
+def test_invalid_form_keeps_what_the_user_typed(client):
+    response = post_feedback(client, name="", message="My long thoughts <here>")
+    assert response.status_code == 422
+    assert "My long thoughts &lt;here&gt;</textarea>" in response.text
+
+
+def test_unknown_fields_are_ignored(app, client):
+    response = post_feedback(client, id="999", created_at="1999-01-01")
+    assert response.status_code == 302
+    [item] = stored(app)
+    assert item.id != 999
+    assert item.created_at.year >= 2026
+
+
+@pytest.mark.parametrize("payload", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>'])
+def test_name_and_message_are_escaped(app, client, payload):
+    post_feedback(client, name=payload[:80], message=payload)
+    [item] = stored(app)
+    for url in ("/", "/feedback/", f"/feedback/{item.id}"):
+        page = client.get(url).text
+        assert payload not in page
+        assert "&lt;" in page
+
+
+def test_detail_shows_the_time_in_a_time_element(app, client):
+    post_feedback(client)
+    [item] = stored(app)
+    page = client.get(f"/feedback/{item.id}").text
+    match = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', page)
+    assert match
+    assert match.group(1) == item.created_at.isoformat()
+    assert match.group(1).endswith("+00:00")
+    assert "UTC" in match.group(2)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feedback/999999",
+        "/feedback/0",
+        "/feedback/-1",
+        "/feedback/abc",
+        "/feedback/99999999999999999999999",
+    ],
+)
+def test_unknown_feedback_is_a_404_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "<main" in response.text
+
+
+def test_empty_list_invites_the_first_feedback(client):
+    page = client.get("/feedback/").text
+    assert "No feedback yet" in page
+    assert 'rel="next"' not in page
+
+
+def test_list_pages_twenty_newest_first(app, client):
+    with app.app_context():
+        make_feedback_series(45)
+
+    first = client.get("/feedback/").text
+    assert first.count('class="card"') == 20
+    assert first.index("Item 44") < first.index("Item 25")
+    assert "Item 24" not in first
+    assert 'rel="next" href="/feedback/?page=2"' in first
+    assert 'rel="prev"' not in first
+
+    second = client.get("/feedback/?page=2").text
+    assert second.count('class="card"') == 20
+    assert "Item 24" in second and "Item 5" in second
+    assert 'rel="prev" href="/feedback/?page=1"' in second
+
+    last = client.get("/feedback/?page=3").text
+    assert last.count('class="card"') == 5
+    assert "Item 0" in last
+    assert 'rel="next"' not in last
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "", "٣", "99999999999999999999", "4"])
+def test_bad_or_missing_page_numbers_are_404(app, client, page):
+    with app.app_context():
+        make_feedback_series(45)
+    response = client.get(f"/feedback/?page={page}")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def test_equal_timestamps_still_page_without_gaps_or_repeats(app, client):
+    with app.app_context():
+        same_time = make_feedback().created_at
+        for _ in range(24):
+            make_feedback(created_at=same_time)
+    seen = []
+    for page in (1, 2):
+        text = client.get(f"/feedback/?page={page}").text
+        seen += re.findall(r'href="/feedback/(\d+)"', text)
+    assert len(seen) == 25
+    assert len(set(seen)) == 25
+
+
+def test_list_page_runs_a_constant_number_of_queries(app, client, sql_statements):
+    with app.app_context():
+        make_feedback_series(3)
+    sql_statements.clear()
+    client.get("/feedback/")
+    few = len(sql_statements)
+    with app.app_context():
+        make_feedback_series(30)
+    sql_statements.clear()
+    client.get("/feedback/")
+    assert len(sql_statements) == few == 1
