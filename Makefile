@@ -8,7 +8,7 @@ export FLASK_APP := run
 
 run: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --debug --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -4,11 +4,15 @@ import os
 
 from flask import Flask
 
+from app.admin.routes import bp as admin_bp
+from app.auth.routes import bp as auth_bp
+from app.cli import register_commands
 from app.converters import IdConverter
 from app.errors import register_error_handlers
-from app.extensions import csrf, db, limiter, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.feedback.routes import bp as feedback_bp
 from app.main.routes import bp as main_bp
+from app.notes.routes import bp as notes_bp
 from app.templating import register_template_helpers
 from config import configs
 
@@ -35,6 +39,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_commands(app)
     return app
 
 
@@ -53,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    login_manager.init_app(app)
     limiter.init_app(app)
 
 
@@ -60,3 +66,6 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.register_blueprint(main_bp)
     app.register_blueprint(feedback_bp, url_prefix="/feedback")
+    app.register_blueprint(notes_bp, url_prefix="/notes")
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -1,6 +1,5 @@
 """Pieces every feature's forms share."""
 
-from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 
@@ -13,7 +12,3 @@ def no_nul(form, field) -> None:
     """Validator: refuse NUL characters, which PostgreSQL cannot store in text."""
     if field.data and "\x00" in field.data:
         raise ValidationError("Remove the NUL character (\\0); it cannot be stored.")
-
-
-class EmptyForm(FlaskForm):
-    """Carries only the CSRF token, for POST-only buttons such as delete and log out."""

@@ -1,10 +1,16 @@
 """Database models. Times are stored in UTC and always read back timezone-aware."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_login import UserMixin
 from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
 
@@ -43,6 +49,55 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def password_hasher() -> PasswordHasher:
+    """Argon2id with the profile the app is configured for (tests use a cheap one)."""
+    profile = getattr(profiles, current_app.config["PASSWORD_HASH_PROFILE"])
+    return PasswordHasher.from_parameters(profile)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(32))
+    # Lower-cased username: the unique constraint makes names unique case-insensitively.
+    username_key: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Bumped on logout: every session and remember-me cookie issued before stops working.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    notes: WriteOnlyMapped[Note] = relationship(back_populates="author", passive_deletes=True)
+    feedback: WriteOnlyMapped[Feedback] = relationship(
+        back_populates="author", passive_deletes=True
+    )
+
+    def __init__(self, *, username: str, email: str, password: str, **fields) -> None:
+        super().__init__(username=username, username_key=username.lower(), email=email, **fields)
+        self.set_password(password)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = password_hasher().hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return password_hasher().verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sign out everywhere: sessions carrying the old version no longer load a user."""
+        self.session_version += 1
+
+    def __repr__(self) -> str:
+        return f"<User {self.username!r}>"
+
+
 class Feedback(db.Model):
     __tablename__ = "feedback"
     # Lists are newest first; the id breaks ties between equal timestamps.
@@ -52,6 +107,52 @@ class Feedback(db.Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    author: Mapped[User | None] = relationship(back_populates="feedback", lazy="raise")
+
+    def is_visible_to(self, user) -> bool:
+        return not self.hidden or getattr(user, "is_admin", False)
 
     def __repr__(self) -> str:
         return f"<Feedback {self.id} by {self.name!r}>"
+
+
+class Note(db.Model):
+    __tablename__ = "notes"
+    __table_args__ = (
+        sa.CheckConstraint("visibility IN ('public', 'private')", name="visibility"),
+        # The public list and each member's own list, newest first.
+        sa.Index("ix_notes_public_list", "visibility", "hidden", "created_at", "id"),
+        sa.Index("ix_notes_author_list", "author_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    content: Mapped[str] = mapped_column(sa.Text)
+    visibility: Mapped[str] = mapped_column(sa.String(7), default="private")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    author: Mapped[User] = relationship(back_populates="notes", lazy="raise")
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == "public"
+
+    def is_owned_by(self, user) -> bool:
+        return getattr(user, "id", None) == self.author_id
+
+    def is_visible_to(self, user) -> bool:
+        """Private notes exist only for their owner; hidden ones only for admins."""
+        if not (self.is_public or self.is_owned_by(user)):
+            return False
+        return not self.hidden or getattr(user, "is_admin", False)
+
+    def __repr__(self) -> str:
+        return f"<Note {self.id} {self.title!r}>"

@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
+from app.markdown import render_markdown
+
 
 def readable_time(value: datetime) -> str:
     """`22 Nov 2026, 14:05 UTC`: unambiguous for every reader, whatever their locale."""
@@ -12,3 +14,4 @@ def readable_time(value: datetime) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(readable_time)
+    app.add_template_filter(render_markdown, "markdown")

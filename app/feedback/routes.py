@@ -1,7 +1,8 @@
 """Feedback pages: the list, one item, and the form to leave some."""
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from app.extensions import db, limiter
 from app.feedback.forms import FeedbackForm
@@ -11,10 +12,18 @@ from app.pagination import paginate
 bp = Blueprint("feedback", __name__)
 
 
+def visible_feedback() -> sa.Select:
+    """Feedback everyone may see (moderators hide the rest), newest first."""
+    return (
+        sa.select(Feedback)
+        .where(Feedback.hidden.is_(False))
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    )
+
+
 @bp.get("/")
 def index():
-    newest_first = sa.select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id.desc())
-    page = paginate(newest_first, current_app.config["FEEDBACK_PER_PAGE"])
+    page = paginate(visible_feedback(), current_app.config["FEEDBACK_PER_PAGE"])
     return render_template("feedback/index.html", page=page)
 
 
@@ -22,8 +31,14 @@ def index():
 @limiter.limit(lambda: current_app.config["RATELIMIT_FEEDBACK"], methods=["POST"])
 def new():
     form = FeedbackForm()
+    if current_user.is_authenticated and not form.is_submitted():
+        form.name.data = current_user.username
     if form.validate_on_submit():
-        item = Feedback(name=form.name.data, message=form.message.data)
+        item = Feedback(
+            name=form.name.data,
+            message=form.message.data,
+            author_id=current_user.id if current_user.is_authenticated else None,
+        )
         db.session.add(item)
         db.session.commit()
         flash("Thank you, your feedback is posted.", "success")
@@ -33,4 +48,7 @@ def new():
 
 @bp.get("/<id:id>")
 def detail(id: int):
-    return render_template("feedback/detail.html", item=db.get_or_404(Feedback, id))
+    item = db.get_or_404(Feedback, id)
+    if not item.is_visible_to(current_user):
+        abort(404)
+    return render_template("feedback/detail.html", item=item)

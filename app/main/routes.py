@@ -4,7 +4,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template
 
 from app.extensions import db
-from app.models import Feedback
+from app.feedback.routes import visible_feedback
+from app.notes.routes import public_notes
 
 bp = Blueprint("main", __name__)
 
@@ -13,9 +14,10 @@ PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 @bp.get("/")
 def index():
-    latest = sa.select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id.desc())
-    feedback = db.session.scalars(latest.limit(current_app.config["HOME_ITEMS"])).all()
-    return render_template("main/index.html", feedback=feedback)
+    limit = current_app.config["HOME_ITEMS"]
+    feedback = db.session.scalars(visible_feedback().limit(limit)).all()
+    notes = db.session.scalars(public_notes().limit(limit)).all()
+    return render_template("main/index.html", feedback=feedback, notes=notes)
 
 
 @bp.get("/healthz")

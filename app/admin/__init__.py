@@ -1,0 +1,1 @@
+"""Moderation for admins: hide, restore and delete feedback and notes."""

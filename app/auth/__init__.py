@@ -1,0 +1,1 @@
+"""Accounts: register, sign in, sign out."""

@@ -1,0 +1,145 @@
+"""Register, log in and log out. Sessions carry the user's session version (see User)."""
+
+from urllib.parse import unquote, urlsplit
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import LoginForm, RegisterForm
+from app.extensions import db, limiter, login_manager
+from app.models import User, password_hasher
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see that page."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """`<id>:<session version>`; a session from before the last logout loads nobody."""
+    id_part, _, version = user_id.partition(":")
+    if not (id_part.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(id_part))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def is_safe_path(target: str) -> bool:
+    """True for a same-site path such as `/notes/mine?page=2`.
+
+    Refuses anything a browser could read as another host or a script: schemes, `//host`,
+    backslashes, control characters, and the same hidden behind percent-encoding.
+    """
+    for _ in range(4):  # undo nested percent-encoding, checking each layer
+        parts = urlsplit(target)
+        if (
+            not target.startswith("/")
+            or target.startswith("//")
+            or "\\" in target
+            or any(ord(char) < 32 or ord(char) == 127 for char in target)
+            or parts.scheme
+            or parts.netloc
+        ):
+            return False
+        decoded = unquote(target)
+        if decoded == target:
+            return True
+        target = decoded
+    return False
+
+
+def next_path(default: str) -> str:
+    target = request.args.get("next", "")
+    return target if target and is_safe_path(target) else default
+
+
+def login_rate_key() -> str:
+    """Rate-limit failed logins per account as well as per address."""
+    return "login:" + request.form.get("username", "").strip().lower()
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = User(username=form.username.data, email=form.email.data, password=form.password.data)
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            # Someone took the name or address between validation and commit.
+            db.session.rollback()
+            form.username.errors.append("That username or email was just taken; try another.")
+            return render_template("auth/register.html", form=form), 422
+        session.clear()
+        login_user(user)
+        flash(f"Welcome to Corkboard, {user.username}!", "success")
+        return redirect(url_for("notes.mine"))
+    return render_template("auth/register.html", form=form), 422 if form.is_submitted() else 200
+
+
+def failed_login(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"], deduct_when=failed_login
+)
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN"],
+    methods=["POST"],
+    key_func=login_rate_key,
+    deduct_when=failed_login,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(next_path(url_for("main.index")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = find_user(form.username.data)
+        if user is not None and user.check_password(form.password.data):
+            session.clear()  # no state from before the login survives it
+            login_user(user, remember=form.remember.data)
+            flash(f"Signed in as {user.username}.", "success")
+            return redirect(next_path(url_for("main.index")))
+        if user is None:
+            # Hash anyway, so an unknown name takes as long as a wrong password.
+            password_hasher().hash(form.password.data)
+        form.form_errors.append("Wrong username/email or password.")
+    return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
+
+
+def find_user(username_or_email: str) -> User | None:
+    key = username_or_email.lower()
+    query = sa.select(User).where(sa.or_(User.username_key == key, User.email == key))
+    return db.session.scalar(query)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # CSRFProtect has already checked the token: logging out takes a deliberate POST.
+    current_user.end_sessions()
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("main.index"))

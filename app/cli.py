@@ -1,0 +1,50 @@
+"""Operator commands: `flask create-admin`."""
+
+import os
+import re
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from app.auth.forms import MIN_PASSWORD, USERNAME_PATTERN, normalise_email
+from app.extensions import db
+from app.models import User
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.option("--email", help="Email for a new account (asked for when missing).")
+def create_admin(username: str, email: str | None) -> None:
+    """Create the admin USERNAME, or promote that existing member to admin.
+
+    The password of a new account is read from CORKBOARD_ADMIN_PASSWORD when set (for
+    scripts), otherwise asked for twice.
+    """
+    user = db.session.scalar(sa.select(User).where(User.username_key == username.lower()))
+    if user is not None:
+        user.is_admin = True
+        db.session.commit()
+        click.echo(f"{user.username} is now an admin.")
+        return
+
+    if not (3 <= len(username) <= 32 and re.match(USERNAME_PATTERN, username)):
+        raise click.BadParameter("use 3–32 letters, digits, _ . or -", param_hint="USERNAME")
+    try:
+        email = normalise_email(email or click.prompt("Email"))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--email") from error
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(f"an account with the email {email} already exists")
+    password = os.environ.get("CORKBOARD_ADMIN_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if len(password.strip()) < MIN_PASSWORD:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+    db.session.add(User(username=username, email=email, password=password.strip(), is_admin=True))
+    db.session.commit()
+    click.echo(f"Created the admin {username}.")

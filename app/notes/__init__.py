@@ -1,0 +1,1 @@
+"""Members' Markdown notes, public or private."""

@@ -1,0 +1,26 @@
+"""The note form, shared by new and edit."""
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.forms import no_nul, strip
+
+
+class NoteForm(FlaskForm):
+    title = StringField(
+        "Title", filters=[strip], validators=[DataRequired(), Length(max=120), no_nul]
+    )
+    content = TextAreaField(
+        "Content",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=100_000), no_nul],
+        description="Markdown: **bold**, _italic_, [links](https://example.org), lists, `code`.",
+    )
+    visibility = RadioField(
+        "Who can see it",
+        choices=[("private", "Only me"), ("public", "Everyone")],
+        default="private",
+        validators=[DataRequired()],
+    )
+    submit = SubmitField("Save note")

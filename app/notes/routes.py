@@ -1,0 +1,115 @@
+"""Notes: the public list, a member's own notes, and writing, editing and deleting them."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Note
+from app.notes.forms import NoteForm
+from app.pagination import paginate
+
+bp = Blueprint("notes", __name__)
+
+NEWEST_FIRST = (Note.created_at.desc(), Note.id.desc())
+
+
+def get_note(id: int, action: str = "view") -> Note:
+    """The note `id`, if the current user may `action` it ("view", "edit" or "delete").
+
+    404 when it does not exist or the user may not know it does (private to someone else,
+    or hidden by a moderator); 403 when they can see it but it is not theirs to change.
+    Admins may delete any note they can see.
+    """
+    note = db.session.get(Note, id, options=[joinedload(Note.author)])
+    if note is None or not note.is_visible_to(current_user):
+        abort(404)
+    allowed = {
+        "view": True,
+        "edit": note.is_owned_by(current_user),
+        "delete": note.is_owned_by(current_user) or current_user.is_admin,
+    }[action]
+    if not allowed:
+        abort(403)
+    return note
+
+
+def public_notes() -> sa.Select:
+    """Notes everyone may see, with their authors, newest first."""
+    return (
+        sa.select(Note)
+        .options(joinedload(Note.author))
+        .where(Note.visibility == "public", Note.hidden.is_(False))
+        .order_by(*NEWEST_FIRST)
+    )
+
+
+@bp.get("/")
+def index():
+    page = paginate(public_notes(), current_app.config["NOTES_PER_PAGE"])
+    return render_template("notes/index.html", page=page)
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    own = (
+        sa.select(Note)
+        .options(joinedload(Note.author))
+        .where(Note.author_id == current_user.id, Note.hidden.is_(False))
+        .order_by(*NEWEST_FIRST)
+    )
+    page = paginate(own, current_app.config["NOTES_PER_PAGE"])
+    return render_template("notes/mine.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = NoteForm()
+    if form.validate_on_submit():
+        note = Note(
+            title=form.title.data,
+            content=form.content.data,
+            visibility=form.visibility.data,
+            author_id=current_user.id,
+        )
+        db.session.add(note)
+        db.session.commit()
+        flash("Your note is saved.", "success")
+        return redirect(url_for(".detail", id=note.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("notes/form.html", form=form, note=None), status
+
+
+@bp.get("/<id:id>")
+def detail(id: int):
+    return render_template("notes/detail.html", note=get_note(id))
+
+
+@bp.route("/<id:id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(id: int):
+    note = get_note(id, "edit")
+    form = NoteForm(obj=note)
+    if form.validate_on_submit():
+        # Field by field: nothing else a request carries (author_id, hidden…) is assigned.
+        note.title = form.title.data
+        note.content = form.content.data
+        note.visibility = form.visibility.data
+        db.session.commit()
+        flash("Your changes are saved.", "success")
+        return redirect(url_for(".detail", id=note.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("notes/form.html", form=form, note=note), status
+
+
+@bp.post("/<id:id>/delete")
+@login_required
+def delete(id: int):
+    note = get_note(id, "delete")
+    db.session.delete(note)
+    db.session.commit()
+    flash(f"Deleted “{note.title}”.", "success")
+    return redirect(url_for(".mine"))
