@@ -6,6 +6,7 @@ import re
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import with_appcontext
 
 from app.auth.forms import MIN_PASSWORD, USERNAME_PATTERN, normalise_email
 from app.extensions import db
@@ -19,6 +20,7 @@ def register_commands(app: Flask) -> None:
 @click.command("create-admin")
 @click.argument("username")
 @click.option("--email", help="Email for a new account (asked for when missing).")
+@with_appcontext
 def create_admin(username: str, email: str | None) -> None:
     """Create the admin USERNAME, or promote that existing member to admin.
 

@@ -5,7 +5,12 @@ import logging
 import sqlalchemy as sa
 from flask import Flask, make_response, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+)
 
 from app.extensions import db
 
@@ -18,6 +23,7 @@ DATABASE_RETRY_AFTER = 5
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(sa.exc.DataError, render_data_refused)
     app.register_error_handler(sa.exc.OperationalError, render_database_unavailable)
     app.register_error_handler(InternalServerError, render_internal_error)
 
@@ -38,6 +44,16 @@ def error_page(error: HTTPException, code: int):
 
 def render_csrf_error(error: CSRFError):
     return make_response(render_template("errors/400.html", error=error, csrf=True), 400)
+
+
+def render_data_refused(error: sa.exc.DataError):
+    """A value the database cannot hold slipped past the forms: refuse the request, not 500.
+
+    Forms validate first; this is the safety net, and each time it fires is a validation to add.
+    """
+    db.session.rollback()
+    log.warning("database refused a value: %s", error.orig if error.orig is not None else error)
+    return error_page(BadRequest(), 400)
 
 
 def render_database_unavailable(error: sa.exc.OperationalError):

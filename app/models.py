@@ -8,11 +8,14 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_login import UserMixin
+from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
+
+# 100,000 characters need up to 400 kB; MariaDB's TEXT stops at 64 kB.
+LONG_TEXT = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 
 
 def utcnow() -> datetime:
@@ -98,6 +101,13 @@ class User(UserMixin, db.Model):
         return f"<User {self.username!r}>"
 
 
+class AnonymousUser(AnonymousUserMixin):
+    """A visitor who is not signed in: never an admin, owns nothing."""
+
+    id = None
+    is_admin = False
+
+
 class Feedback(db.Model):
     __tablename__ = "feedback"
     # Lists are newest first; the id breaks ties between equal timestamps.
@@ -115,7 +125,7 @@ class Feedback(db.Model):
     author: Mapped[User | None] = relationship(back_populates="feedback", lazy="raise")
 
     def is_visible_to(self, user) -> bool:
-        return not self.hidden or getattr(user, "is_admin", False)
+        return not self.hidden or user.is_admin
 
     def __repr__(self) -> str:
         return f"<Feedback {self.id} by {self.name!r}>"
@@ -132,7 +142,7 @@ class Note(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(120))
-    content: Mapped[str] = mapped_column(sa.Text)
+    content: Mapped[str] = mapped_column(LONG_TEXT)
     visibility: Mapped[str] = mapped_column(sa.String(7), default="private")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -146,13 +156,13 @@ class Note(db.Model):
         return self.visibility == "public"
 
     def is_owned_by(self, user) -> bool:
-        return getattr(user, "id", None) == self.author_id
+        return user.id is not None and user.id == self.author_id
 
     def is_visible_to(self, user) -> bool:
         """Private notes exist only for their owner; hidden ones only for admins."""
         if not (self.is_public or self.is_owned_by(user)):
             return False
-        return not self.hidden or getattr(user, "is_admin", False)
+        return not self.hidden or user.is_admin
 
     def __repr__(self) -> str:
         return f"<Note {self.id} {self.title!r}>"

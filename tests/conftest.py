@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
+from tests.factories import make_user
 
 
 def pytest_report_header(config):
@@ -107,3 +108,53 @@ def sql_statements(app):
     sa.event.listen(engine, "before_cursor_execute", record)
     yield statements
     sa.event.remove(engine, "before_cursor_execute", record)
+
+
+PASSWORD = "correct horse"
+
+
+class Auth:
+    """Log a test client in and out through the real forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = PASSWORD, **extra):
+        data = {"username": username, "password": password} | extra
+        return self.client.post("/auth/login", data=data)
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def user(app):
+    """A member, detached: read its attributes, don't lazy-load through it."""
+    with app.app_context():
+        member = make_user(username="alice", email="alice@example.org", password=PASSWORD)
+        db.session.refresh(member)
+        db.session.expunge(member)
+    return member
+
+
+@pytest.fixture
+def other_user(app):
+    with app.app_context():
+        member = make_user(username="bob", email="bob@example.org", password=PASSWORD)
+        db.session.refresh(member)
+        db.session.expunge(member)
+    return member
+
+
+@pytest.fixture
+def admin(app):
+    with app.app_context():
+        boss = make_user(username="boss", email="boss@example.org", is_admin=True)
+        db.session.refresh(boss)
+        db.session.expunge(boss)
+    return boss

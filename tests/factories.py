@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 
 from app.extensions import db
-from app.models import Feedback
+from app.models import Feedback, Note, User
 
 _sequence = count(1)
 
@@ -28,3 +28,25 @@ def make_feedback_series(total: int) -> list[Feedback]:
     db.session.add_all(items)
     db.session.commit()
     return items
+
+
+def make_user(**overrides) -> User:
+    n = next(_sequence)
+    fields = {
+        "username": f"member{n}",
+        "email": f"member{n}@example.org",
+        "password": "correct horse",
+    } | overrides
+    user = User(**fields)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_note(author: User, **overrides) -> Note:
+    n = next(_sequence)
+    fields = {"title": f"Note {n}", "content": f"Content of note {n}.", "visibility": "public"}
+    note = Note(author_id=author.id, **(fields | overrides))
+    db.session.add(note)
+    db.session.commit()
+    return note

@@ -1,11 +1,13 @@
 """Migrations build, remove and rebuild the schema on every database, with no drift."""
 
 import os
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.models import Feedback
 
 
 @pytest.fixture
@@ -53,3 +55,35 @@ def test_check_notices_a_model_the_migrations_lack(empty_database):
         assert result.exit_code != 0
     finally:
         db.metadata.remove(extra)
+
+
+def test_feedback_rows_survive_the_upgrade_to_members_and_notes(empty_database):
+    app = empty_database
+    flask_db(app, "upgrade", "ca537cfcff18")  # the feedback board before accounts existed
+    feedback = sa.table(
+        "feedback",
+        sa.column("name", sa.String),
+        sa.column("message", sa.Text),
+        sa.column("created_at", sa.DateTime),
+    )
+    rows = [
+        {
+            "name": f"Visitor {i}",
+            "message": f"Message {i} 🎉",
+            "created_at": datetime(2026, 1, 1, 0, i),
+        }
+        for i in range(30)
+    ]
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(feedback.insert(), rows)
+
+    flask_db(app, "upgrade")
+    with app.app_context():
+        stored = db.session.scalars(sa.select(Feedback).order_by(Feedback.id)).all()
+        assert [(item.name, item.message) for item in stored] == [
+            (row["name"], row["message"]) for row in rows
+        ]
+        assert all(item.hidden is False and item.author_id is None for item in stored)
+        assert stored[5].created_at == datetime(2026, 1, 1, 0, 5, tzinfo=UTC)
+        db.session.remove()
+    flask_db(app, "check")

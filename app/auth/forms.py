@@ -3,7 +3,7 @@
 import email_validator
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from app.extensions import db
@@ -37,29 +37,47 @@ class RegisterForm(FlaskForm):
             Regexp(USERNAME_PATTERN, message="Use only letters, digits, _ . and -."),
         ],
         description="3–32 letters, digits, _ . or -.",
+        render_kw={"autocomplete": "username"},
     )
-    email = StringField(
-        "Email", filters=[strip], validators=[DataRequired(), Length(max=254), no_nul]
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=254), no_nul],
+        render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
         "Password",
         filters=[strip],
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD,
+                max=MAX_PASSWORD,
+                message=f"Use at least {MIN_PASSWORD} (and at most {MAX_PASSWORD}) characters.",
+            ),
+        ],
         description=f"At least {MIN_PASSWORD} characters.",
+        render_kw={"autocomplete": "new-password"},
     )
     password2 = PasswordField(
         "Repeat password",
         filters=[strip],
         validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Create account")
 
+    # Inline validators run even after an earlier one failed; only query on valid input.
     def validate_username(self, field) -> None:
+        if field.errors:
+            return
         taken = sa.select(User.id).where(User.username_key == field.data.lower())
         if db.session.scalar(taken) is not None:
             raise ValidationError("That username is taken; please choose another.")
 
     def validate_email(self, field) -> None:
+        if field.errors:
+            return
         try:
             field.data = normalise_email(field.data)
         except ValueError as error:
@@ -70,10 +88,16 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     username = StringField(
-        "Username or email", filters=[strip], validators=[DataRequired(), Length(max=254)]
+        "Username or email",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=254), no_nul],
+        render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password", filters=[strip], validators=[DataRequired(), Length(max=MAX_PASSWORD)]
+        "Password",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=MAX_PASSWORD), no_nul],
+        render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me signed in")
     submit = SubmitField("Log in")

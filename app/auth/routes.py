@@ -17,10 +17,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import LoginForm, RegisterForm
 from app.extensions import db, limiter, login_manager
-from app.models import User, password_hasher
+from app.models import AnonymousUser, User, password_hasher
 
 bp = Blueprint("auth", __name__)
 
+login_manager.anonymous_user = AnonymousUser
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see that page."
 login_manager.login_message_category = "info"

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.forms import no_nul, strip
@@ -19,7 +20,7 @@ class NoteForm(FlaskForm):
     )
     visibility = RadioField(
         "Who can see it",
-        choices=[("private", "Only me"), ("public", "Everyone")],
+        choices=[SelectChoice("private", "Only me"), SelectChoice("public", "Everyone")],
         default="private",
         validators=[DataRequired()],
     )

@@ -25,12 +25,9 @@ def get_note(id: int, action: str = "view") -> Note:
     note = db.session.get(Note, id, options=[joinedload(Note.author)])
     if note is None or not note.is_visible_to(current_user):
         abort(404)
-    allowed = {
-        "view": True,
-        "edit": note.is_owned_by(current_user),
-        "delete": note.is_owned_by(current_user) or current_user.is_admin,
-    }[action]
-    if not allowed:
+    if action == "edit" and not note.is_owned_by(current_user):
+        abort(403)
+    if action == "delete" and not (note.is_owned_by(current_user) or current_user.is_admin):
         abort(403)
     return note
 

@@ -15,6 +15,8 @@ down_revision = "3f1c2a9d7b10"
 branch_labels = None
 depends_on = None
 
+# 100,000 characters need up to 400 kB; MariaDB's TEXT stops at 64 kB.
+LONG_TEXT = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 UTC_DATETIME = sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
@@ -23,7 +25,7 @@ def upgrade():
         "notes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=120), nullable=False),
-        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("content", LONG_TEXT, nullable=False),
         sa.Column("visibility", sa.String(length=7), nullable=False),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("updated_at", UTC_DATETIME, nullable=False),

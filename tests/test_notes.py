@@ -1,0 +1,198 @@
+"""Members' notes: writing, reading, editing and deleting, and who may do what."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Note, User
+from tests.factories import make_note, make_user
+
+NOTE = {"title": "Groceries", "content": "- eggs\n- **milk**", "visibility": "private"}
+
+
+def notes(app) -> list[Note]:
+    with app.app_context():
+        return db.session.scalars(sa.select(Note).order_by(Note.id)).all()
+
+
+def test_new_note_needs_a_member(client):
+    response = client.get("/notes/new")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+    assert client.post("/notes/new", data=NOTE).status_code == 302
+
+
+def test_member_writes_a_note_and_reads_it_rendered(app, client, auth, user):
+    auth.login("alice")
+    response = client.post("/notes/new", data=NOTE)
+    assert response.status_code == 302
+    [note] = notes(app)
+    assert (note.title, note.visibility, note.author_id) == ("Groceries", "private", user.id)
+    page = client.get(response.headers["Location"]).text
+    assert "Your note is saved." in page
+    assert "<li><strong>milk</strong></li>" in page
+    assert "Private" in page
+
+
+def test_the_form_defaults_to_private(client, auth, user):
+    auth.login("alice")
+    page = client.get("/notes/new").text
+    assert re.search(r'<input checked[^>]* name="visibility"[^>]* value="private">', page)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("title", "", "This field is required."),
+        ("title", " \t ", "This field is required."),
+        ("title", "t" * 121, "cannot be longer than 120 characters"),
+        ("title", "a\x00b", "Remove the NUL character"),
+        ("content", "", "This field is required."),
+        ("content", "c" * 100_001, "cannot be longer than 100000 characters"),
+        ("content", "x\x00", "Remove the NUL character"),
+        ("visibility", "friends", "Not a valid choice"),
+        ("visibility", "", "This field is required."),
+    ],
+)
+def test_invalid_note_is_refused_and_nothing_stored(app, client, auth, user, field, value, error):
+    auth.login("alice")
+    response = client.post("/notes/new", data=NOTE | {field: value})
+    assert response.status_code == 422
+    assert error in response.text
+    assert notes(app) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", "t" * 120), ("title", "📝" * 120), ("content", "ü" * 100_000)],
+)
+def test_notes_at_the_limits_are_stored(app, client, auth, user, field, value):
+    auth.login("alice")
+    assert client.post("/notes/new", data=NOTE | {field: value}).status_code == 302
+    assert getattr(notes(app)[0], field) == value
+
+
+def test_public_list_shows_only_public_unhidden_notes(app, client, user, other_user):
+    with app.app_context():
+        alice, bob = db.session.get(User, user.id), db.session.get(User, other_user.id)
+        make_note(alice, title="Alice public")
+        make_note(alice, title="Alice private", visibility="private")
+        make_note(bob, title="Bob public")
+        make_note(bob, title="Bob hidden", hidden=True)
+    page = client.get("/notes/").text
+    assert "Alice public" in page and "Bob public" in page
+    assert "Alice private" not in page and "Bob hidden" not in page
+    assert page.index("Bob public") < page.index("Alice public")  # newest first
+    assert "by alice" in page
+
+
+def test_mine_shows_own_public_and_private_notes(app, client, auth, user, other_user):
+    with app.app_context():
+        alice, bob = db.session.get(User, user.id), db.session.get(User, other_user.id)
+        make_note(alice, title="Alice public")
+        make_note(alice, title="Alice private", visibility="private")
+        make_note(bob, title="Bob public")
+    auth.login("alice")
+    page = client.get("/notes/mine").text
+    assert "Alice public" in page and "Alice private" in page
+    assert "Bob public" not in page
+
+
+def test_edit_prefills_and_saves_field_by_field(app, client, auth, user, other_user):
+    with app.app_context():
+        note = make_note(db.session.get(User, user.id), title="Draft", content="old")
+        note_id, created = note.id, note.created_at
+    auth.login("alice")
+    form = client.get(f"/notes/{note_id}/edit").text
+    assert 'value="Draft"' in form and "old</textarea>" in form
+
+    response = client.post(
+        f"/notes/{note_id}/edit",
+        data={
+            "title": "Final",
+            "content": "new",
+            "visibility": "public",
+            "author_id": str(other_user.id),
+            "hidden": "y",
+            "id": "999",
+            "created_at": "2000-01-01",
+        },
+    )
+    assert response.status_code == 302
+    [note] = notes(app)
+    assert (note.id, note.title, note.content, note.visibility) == (
+        note_id,
+        "Final",
+        "new",
+        "public",
+    )
+    assert note.author_id == user.id
+    assert note.hidden is False
+    assert note.created_at == created
+    assert note.updated_at > created
+
+
+def test_invalid_edit_keeps_the_stored_note(app, client, auth, user):
+    with app.app_context():
+        note_id = make_note(db.session.get(User, user.id), title="Keep me").id
+    auth.login("alice")
+    response = client.post(f"/notes/{note_id}/edit", data=NOTE | {"title": ""})
+    assert response.status_code == 422
+    assert notes(app)[0].title == "Keep me"
+
+
+def test_owner_deletes_and_lands_on_mine(app, client, auth, user):
+    with app.app_context():
+        note_id = make_note(db.session.get(User, user.id), title="Bye").id
+    auth.login("alice")
+    assert client.get(f"/notes/{note_id}/delete").status_code == 405
+    response = client.post(f"/notes/{note_id}/delete")
+    assert response.headers["Location"] == "/notes/mine"
+    assert notes(app) == []
+    assert "Deleted “Bye”." in client.get("/notes/mine").text
+
+
+def test_deleting_a_member_deletes_their_notes_and_unlinks_feedback(app, user):
+    from tests.factories import make_feedback
+
+    with app.app_context():
+        alice = db.session.get(User, user.id)
+        make_note(alice)
+        make_feedback(author_id=alice.id)
+        db.session.delete(alice)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Note)) == 0
+
+
+def test_note_lists_run_the_same_queries_for_1_or_30_notes(app, sql_statements):
+    visitor, member = app.test_client(), app.test_client()
+
+    def statements_for(client, path):
+        sql_statements.clear()
+        assert client.get(path).status_code == 200
+        return len(sql_statements)
+
+    def measure():
+        return {
+            "/notes/": statements_for(visitor, "/notes/"),
+            "/": statements_for(visitor, "/"),
+            "/notes/mine": statements_for(member, "/notes/mine"),
+        }
+
+    with app.app_context():
+        writers = [make_user() for _ in range(31)]
+        make_note(writers[1], visibility="public")
+        make_note(writers[0], visibility="private")
+        member_name = writers[0].username
+    member.post("/auth/login", data={"username": member_name, "password": "correct horse"})
+    one = measure()
+    with app.app_context():
+        writers = [db.session.merge(writer) for writer in writers]
+        for writer in writers[2:]:
+            make_note(writer, visibility="public")
+            make_note(writers[0], visibility="private")
+    thirty = measure()
+    assert one == thirty
+    assert thirty == {"/notes/": 1, "/": 2, "/notes/mine": 2}
