@@ -20,6 +20,23 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def env_list(name: str) -> list[str] | None:
+    """A comma-separated list, or None when the variable is unset or empty."""
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
+def cookie_secure_setting() -> bool | str:
+    """COOKIE_SECURE: `auto` (Secure on HTTPS requests), `1` (always) or `0` (never)."""
+    value = os.environ.get("COOKIE_SECURE", "auto").strip().lower()
+    return "auto" if value in ("", "auto") else env_flag("COOKIE_SECURE", True)
+
+
 def database_url(value: str | None) -> str | None:
     """Normalise a DATABASE_URL: Heroku-style `postgres://` becomes psycopg 3's scheme."""
     if not value:
@@ -46,15 +63,30 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    COOKIE_SECURE = cookie_secure_setting()
+
+    # Host names the app answers to (e.g. `board.example.org,.example.org`); unset: any.
+    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS")
+    # How many proxies in front set each X-Forwarded-* header; 0 ignores the header.
+    PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = env_int("PROXY_FIX_X_PROTO", 0)
+    PROXY_FIX_X_HOST = env_int("PROXY_FIX_X_HOST", 0)
+    PROXY_FIX_X_PORT = env_int("PROXY_FIX_X_PORT", 0)
+    PROXY_FIX_X_PREFIX = env_int("PROXY_FIX_X_PREFIX", 0)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_LOGIN = "10 per minute"
-    RATELIMIT_REGISTER = "5 per hour"
-    RATELIMIT_FEEDBACK = "10 per minute"
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "20 per hour")
+    RATELIMIT_FEEDBACK = os.environ.get("RATELIMIT_FEEDBACK", "30 per minute; 500 per day")
+
+    # Anonymous feedback waits for a moderator when on.
+    FEEDBACK_MODERATION = env_flag("FEEDBACK_MODERATION", False)
+    # Refuse feedback sent sooner than this many seconds after the form was shown (0: off).
+    FEEDBACK_MIN_SECONDS = env_int("FEEDBACK_MIN_SECONDS", 0)
 
     FEEDBACK_PER_PAGE = 20
     NOTES_PER_PAGE = 20
@@ -64,16 +96,27 @@ class Config:
     PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
 
 
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+TESTING_SECRET_KEY = "testing-secret-key"
+# Keys that are published (here or in common examples); production refuses them.
+KNOWN_DEFAULT_SECRET_KEYS = {
+    DEV_SECRET_KEY,
+    TESTING_SECRET_KEY,
+    "change-me-to-a-long-random-string-of-64-characters",
+    "your-secret-key-here-please-change-it-for-production",
+}
+
+
 class DevelopmentConfig(Config):
     DEBUG = True
-    SECRET_KEY = Config.SECRET_KEY or "dev-only-secret-key-do-not-use-in-production"
+    SECRET_KEY = Config.SECRET_KEY or DEV_SECRET_KEY
     # A relative SQLite path lives in the app's instance/ folder.
     SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or "sqlite:///corkboard.db"
 
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     WTF_CSRF_ENABLED = False  # one dedicated test turns it back on
     RATELIMIT_ENABLED = False  # the rate-limit tests turn it back on

@@ -8,11 +8,14 @@ from app.admin.routes import bp as admin_bp
 from app.auth.routes import bp as auth_bp
 from app.cli import register_commands
 from app.converters import IdConverter
+from app.deploy import deploy_errors
 from app.errors import register_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.feedback.routes import bp as feedback_bp
 from app.main.routes import bp as main_bp
 from app.notes.routes import bp as notes_bp
+from app.observability import register_request_logging
+from app.security import register_security
 from app.templating import register_template_helpers
 from config import configs
 
@@ -35,6 +38,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     check_config(app, config_name)
 
+    register_request_logging(app)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -44,14 +49,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def check_config(app: Flask, config_name: str) -> None:
-    if config_name != "production":
-        return
-    if not app.config.get("SECRET_KEY"):
-        raise ConfigError("SECRET_KEY is not set; production refuses to start without it")
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        raise ConfigError("DATABASE_URL is not set; production refuses to start without it")
-    if app.debug:
-        raise ConfigError("debug is on; production never runs with FLASK_DEBUG set")
+    if config_name == "production" and (errors := deploy_errors(app)):
+        raise ConfigError(errors[0])
 
 
 def register_extensions(app: Flask) -> None:

@@ -1,20 +1,22 @@
-"""Operator commands: `flask create-admin`."""
+"""Operator commands: `flask create-admin`, `flask check-deploy`."""
 
 import os
 import re
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app.auth.forms import MIN_PASSWORD, USERNAME_PATTERN, normalise_email
+from app.deploy import deploy_errors, deploy_warnings
 from app.extensions import db
 from app.models import User
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
+    app.cli.add_command(check_deploy)
 
 
 @click.command("create-admin")
@@ -50,3 +52,19 @@ def create_admin(username: str, email: str | None) -> None:
     db.session.add(User(username=username, email=email, password=password.strip(), is_admin=True))
     db.session.commit()
     click.echo(f"Created the admin {username}.")
+
+
+@click.command("check-deploy")
+@with_appcontext
+def check_deploy() -> None:
+    """Check this configuration for production: errors refuse to start, warnings advise."""
+    app = current_app._get_current_object()
+    errors, warnings = deploy_errors(app), deploy_warnings(app)
+    for error in errors:
+        click.echo(f"error: {error}")
+    for warning in warnings:
+        click.echo(f"warning: {warning}")
+    if not errors and not warnings:
+        click.echo("No problems found.")
+    if errors:
+        raise SystemExit(1)

@@ -4,7 +4,9 @@ import logging
 
 import sqlalchemy as sa
 from flask import Flask, make_response, render_template
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -38,8 +40,18 @@ def render_http_error(error: HTTPException):
 
 
 def error_page(error: HTTPException, code: int):
+    if request_ctx.url_adapter is None:
+        # The request never got as far as routing (an untrusted Host, say): no URL can be
+        # built for the layout's links, so answer with a bare page.
+        return make_response(BARE_ERROR_PAGE.format(code=code, name=escape(error.name)), code)
     html = render_template([f"errors/{code}.html", "errors/error.html"], error=error, code=code)
     return make_response(html, code)
+
+
+BARE_ERROR_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{code} {name}</title>'
+    "</head><body><main><h1>{code} {name}</h1></main></body></html>"
+)
 
 
 def render_csrf_error(error: CSRFError):

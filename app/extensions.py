@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,11 +32,26 @@ def configure_sqlite(dbapi_connection, connection_record) -> None:
     """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    dbapi_connection.isolation_level = None  # begin_sqlite_transaction issues BEGIN itself
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def begin_sqlite_transaction(connection) -> None:
+    """Requests that may write take SQLite's write lock when their transaction begins.
+
+    A deferred transaction that reads and then writes cannot wait for the lock in WAL mode:
+    SQLite fails it with "database is locked" at once. Taking the lock up front makes
+    concurrent writers queue (up to busy_timeout) instead; GET requests read without it.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 class Base(DeclarativeBase):

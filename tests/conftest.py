@@ -101,7 +101,8 @@ def sql_statements(app):
     statements: list[str] = []
 
     def record(conn, cursor, statement, *args):
-        statements.append(statement)
+        if not statement.startswith("BEGIN"):  # SQLite's explicit BEGIN is not a query
+            statements.append(statement)
 
     with app.app_context():
         engine = db.engine

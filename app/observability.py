@@ -1,0 +1,60 @@
+"""Request ids and one log line per request.
+
+Only the method, path, status and duration are logged: never query strings, bodies,
+cookies or headers, so passwords and tokens cannot end up in the log.
+"""
+
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, g, request
+
+log = logging.getLogger("corkboard.request")
+
+# A request id passed in by a proxy is kept when it is short and harmless in a log line.
+INCOMING_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def register_request_logging(app: Flask) -> None:
+    configure_logging(testing=app.testing)
+    app.before_request(start_request)
+    app.after_request(log_request)
+
+
+def configure_logging(testing: bool) -> None:
+    logger = logging.getLogger("corkboard")
+    logger.setLevel(logging.INFO)
+    if testing or logger.handlers:
+        return  # tests read records through pytest's caplog
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+
+
+def request_id() -> str:
+    if "request_id" not in g:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    return g.request_id
+
+
+def start_request() -> None:
+    g.request_started = time.perf_counter()
+    request_id()
+
+
+def log_request(response):
+    response.headers["X-Request-ID"] = request_id()
+    started = g.get("request_started", time.perf_counter())
+    log.info(
+        "%s %s %s %s %.1fms",
+        request_id(),
+        request.method,
+        request.path,
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+    )
+    return response
