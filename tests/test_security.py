@@ -7,6 +7,7 @@ import pytest
 
 from app import ConfigError, create_app
 from tests.conftest import PASSWORD
+from tests.factories import make_user
 
 PAGES = ["/", "/feedback/", "/feedback/new", "/notes/", "/auth/login", "/auth/register"]
 
@@ -45,8 +46,11 @@ def session_cookie(response) -> str:
     return cookie
 
 
-def test_cookies_are_secure_httponly_and_lax_over_https(app_factory, user):
-    client = app_factory(WTF_CSRF_ENABLED=True).test_client()
+def test_cookies_are_secure_httponly_and_lax_over_https(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        make_user(username="alice", password=PASSWORD)
+    client = app.test_client()
     page = client.get("/feedback/new", base_url="https://localhost")
     cookie = session_cookie(page)
     assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
