@@ -87,3 +87,17 @@ def test_feedback_rows_survive_the_upgrade_to_members_and_notes(empty_database):
         assert stored[5].created_at == datetime(2026, 1, 1, 0, 5, tzinfo=UTC)
         db.session.remove()
     flask_db(app, "check")
+
+
+def test_readiness_needs_the_newest_migration(empty_database):
+    client = empty_database.test_client()
+    missed = client.get("/readyz")
+    assert missed.status_code == 503
+    assert "flask db upgrade" in missed.text
+
+    flask_db(empty_database, "upgrade", "ca537cfcff18")
+    assert client.get("/readyz").status_code == 503
+
+    flask_db(empty_database, "upgrade")
+    ready = client.get("/readyz")
+    assert (ready.status_code, ready.text) == (200, "ready")

@@ -1,6 +1,9 @@
 """The home page and the liveness/readiness endpoints for load balancers."""
 
+from functools import cache
+
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, render_template
 
 from app.extensions import db
@@ -27,9 +30,25 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
+    """Ready when the database answers and its schema is at the newest migration."""
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
         return "database unavailable", 503, PLAIN_TEXT
+    if database_revisions() != migration_heads(current_app.extensions["migrate"].directory):
+        return "database schema is out of date: run `flask db upgrade`", 503, PLAIN_TEXT
     return "ready", 200, PLAIN_TEXT
+
+
+def database_revisions() -> set[str]:
+    try:
+        return set(db.session.scalars(sa.text("SELECT version_num FROM alembic_version")))
+    except sa.exc.SQLAlchemyError:  # no alembic_version table: never migrated
+        db.session.rollback()
+        return set()
+
+
+@cache
+def migration_heads(directory: str) -> set[str]:
+    return set(ScriptDirectory(directory).get_heads())

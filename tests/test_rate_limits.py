@@ -1,0 +1,93 @@
+"""Rate limits: brute force and floods get a 429 with Retry-After, honest use does not."""
+
+import pytest
+
+from app.extensions import db
+from tests.conftest import PASSWORD
+from tests.factories import make_user
+
+
+@pytest.fixture
+def limited(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        make_user(username="alice", password=PASSWORD)
+        db.session.remove()
+    return app
+
+
+def fail_login(client, username="alice", **headers):
+    return client.post(
+        "/auth/login", data={"username": username, "password": "wrong password"}, headers=headers
+    )
+
+
+def test_the_eleventh_failed_login_in_a_minute_is_refused(limited):
+    client = limited.test_client()
+    for _ in range(10):
+        assert fail_login(client).status_code == 422
+    refused = fail_login(client)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Too many requests" in refused.text and "<main" in refused.text
+    # Even the right password waits now: that is the point of the limit.
+    right = client.post("/auth/login", data={"username": "alice", "password": PASSWORD})
+    assert right.status_code == 429
+
+
+def test_failed_logins_count_per_account_across_addresses(limited):
+    client = limited.test_client()
+    for n in range(10):
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{n}"
+        assert fail_login(client).status_code == 422
+    client.environ_base["REMOTE_ADDR"] = "10.0.1.1"
+    assert fail_login(client).status_code == 429
+    assert fail_login(client, username="someone-else").status_code == 422
+
+
+def test_a_spoofed_forwarded_for_does_not_reset_the_limit(limited):
+    client = limited.test_client()
+    for n in range(10):
+        fail_login(client, username=f"user{n}", **{"X-Forwarded-For": f"203.0.113.{n}"})
+    response = fail_login(client, username="fresh", **{"X-Forwarded-For": "198.51.100.7"})
+    assert response.status_code == 429
+
+
+def test_successful_logins_do_not_count(limited):
+    client = limited.test_client()
+    for _ in range(15):
+        response = client.post("/auth/login", data={"username": "alice", "password": PASSWORD})
+        assert response.status_code == 302
+        client.post("/auth/logout")
+
+
+def test_feedback_floods_are_limited_by_config(app_factory):
+    client = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_FEEDBACK="3 per minute").test_client()
+    for n in range(3):
+        response = client.post("/feedback/new", data={"name": "Flood", "message": f"#{n}"})
+        assert response.status_code == 302
+    assert client.post("/feedback/new", data={"name": "F", "message": "4"}).status_code == 429
+    assert client.get("/feedback/new").status_code == 200  # reading the form is not limited
+
+
+def test_registration_is_limited(app_factory):
+    client = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_REGISTER="2 per hour").test_client()
+    for n in range(3):
+        client.post(
+            "/auth/register",
+            data={
+                "username": f"new{n}",
+                "email": f"new{n}@example.org",
+                "password": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
+        client.post("/auth/logout")
+    response = client.post("/auth/register", data={"username": "late"})
+    assert response.status_code == 429
+
+
+def test_limits_can_be_turned_off(app_factory):
+    client = app_factory(RATELIMIT_ENABLED=False).test_client()
+    for _ in range(30):
+        assert fail_login(client).status_code == 422
