@@ -121,6 +121,8 @@ class Feedback(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The id of the form that posted it: a form posted twice stores one item.
+    submission_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
 
     author: Mapped[User | None] = relationship(back_populates="feedback", lazy="raise")
 
@@ -148,6 +150,7 @@ class Note(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    submission_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
 
     author: Mapped[User] = relationship(back_populates="notes", lazy="raise")
 
@@ -166,3 +169,28 @@ class Note(db.Model):
 
     def __repr__(self) -> str:
         return f"<Note {self.id} {self.title!r}>"
+
+
+def add_once(item: Feedback | Note) -> tuple[Feedback | Note, bool]:
+    """Add `item` unless its form was posted before; the caller commits.
+
+    Returns the stored item (the earlier one for a repeated post) and whether it is new.
+    """
+    model = type(item)
+
+    def earlier():
+        if item.submission_id is None:
+            return None
+        return db.session.scalar(sa.select(model).where(model.submission_id == item.submission_id))
+
+    if (found := earlier()) is not None:
+        return found, False
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+    except sa.exc.IntegrityError:
+        # The same form posted twice at once: the other request stored it first.
+        if (found := earlier()) is None:
+            raise
+        return found, False
+    return item, True

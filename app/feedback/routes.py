@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.extensions import db, limiter
 from app.feedback.forms import FeedbackForm
-from app.models import Feedback
+from app.models import Feedback, add_once
 from app.pagination import paginate
 
 bp = Blueprint("feedback", __name__)
@@ -34,14 +34,22 @@ def new():
     if current_user.is_authenticated and not form.is_submitted():
         form.name.data = current_user.username
     if form.validate_on_submit():
-        item = Feedback(
-            name=form.name.data,
-            message=form.message.data,
-            author_id=current_user.id if current_user.is_authenticated else None,
+        held = current_app.config["FEEDBACK_MODERATION"] and not current_user.is_authenticated
+        item, created = add_once(
+            Feedback(
+                name=form.name.data,
+                message=form.message.data,
+                author_id=current_user.id if current_user.is_authenticated else None,
+                hidden=held,
+                submission_id=form.submission_id.data,
+            )
         )
-        db.session.add(item)
         db.session.commit()
-        flash("Thank you, your feedback is posted.", "success")
+        if held:
+            flash("Thank you! Your feedback will appear once a moderator approves it.", "info")
+            return redirect(url_for(".index"))
+        if created:
+            flash("Thank you, your feedback is posted.", "success")
         return redirect(url_for(".detail", id=item.id))
     return render_template("feedback/new.html", form=form), 422 if form.is_submitted() else 200
 

@@ -1,14 +1,13 @@
 """The note form, shared by new and edit."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from app.forms import no_nul, strip
+from app.forms import SubmitOnceForm, no_nul, strip
 
 
-class NoteForm(FlaskForm):
+class NoteForm(SubmitOnceForm):
     title = StringField(
         "Title", filters=[strip], validators=[DataRequired(), Length(max=120), no_nul]
     )

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Note
+from app.models import Note, add_once
 from app.notes.forms import NoteForm
 from app.pagination import paginate
 
@@ -66,15 +66,18 @@ def mine():
 def new():
     form = NoteForm()
     if form.validate_on_submit():
-        note = Note(
-            title=form.title.data,
-            content=form.content.data,
-            visibility=form.visibility.data,
-            author_id=current_user.id,
+        note, created = add_once(
+            Note(
+                title=form.title.data,
+                content=form.content.data,
+                visibility=form.visibility.data,
+                author_id=current_user.id,
+                submission_id=form.submission_id.data,
+            )
         )
-        db.session.add(note)
         db.session.commit()
-        flash("Your note is saved.", "success")
+        if created:
+            flash("Your note is saved.", "success")
         return redirect(url_for(".detail", id=note.id))
     status = 422 if form.is_submitted() else 200
     return render_template("notes/form.html", form=form, note=None), status
