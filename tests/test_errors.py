@@ -4,7 +4,7 @@ import pytest
 from flask import abort
 
 from app.extensions import db
-from app.models import Feedback
+from app.models import Feedback, User
 from tests.test_feedback import VALID, stored
 
 
@@ -101,3 +101,37 @@ def test_health_answers_without_the_database(client, sql_statements):
     response = client.get("/healthz")
     assert (response.status_code, response.text) == (200, "ok")
     assert sql_statements == []
+
+
+def test_a_failed_write_does_not_poison_the_next_request(app_factory):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+
+    @app.post("/duplicate")
+    def duplicate():
+        for _ in range(2):
+            db.session.add(User(username="twin", email="twin@example.org", password="x" * 8))
+        db.session.commit()  # IntegrityError: the second twin breaks the unique constraint
+        return "stored"
+
+    client = app.test_client()
+    assert client.post("/duplicate").status_code == 500
+    assert client.post("/feedback/new", data=VALID).status_code == 302
+    assert client.get("/feedback/").status_code == 200
+    assert len(stored(app)) == 1
+
+
+def test_a_read_only_sqlite_database_still_serves_reads(app_factory, tmp_path):
+    path = tmp_path / "board.db"
+    writer = app_factory(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    writer.test_client().post("/feedback/new", data=VALID | {"message": "Written earlier"})
+    with writer.app_context():
+        db.engine.dispose()
+
+    reader = app_factory(
+        create_schema=False, SQLALCHEMY_DATABASE_URI=f"sqlite:///file:{path}?mode=ro&uri=true"
+    )
+    client = reader.test_client()
+    assert "Written earlier" in client.get("/feedback/").text
+    refused = client.post("/feedback/new", data=VALID)
+    assert_site_page(refused, 503, "Temporarily unavailable")
+    assert "Written earlier" in client.get("/feedback/").text
