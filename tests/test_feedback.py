@@ -134,7 +134,7 @@ def test_detail_shows_the_time_in_a_time_element(app, client):
     post_feedback(client)
     [item] = stored(app)
     page = client.get(f"/feedback/{item.id}").text
-    match = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', page)
+    match = re.search(r'<time datetime="([^"]+)" title="[^"]+">([^<]+)</time>', page)
     assert match
     assert match.group(1) == item.created_at.isoformat()
     assert match.group(1).endswith("+00:00")
