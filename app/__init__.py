@@ -1,6 +1,7 @@
 """Corkboard: a self-hosted board for visitor feedback and members' notes."""
 
 import os
+from pathlib import Path
 
 from flask import Flask
 
@@ -55,7 +56,8 @@ def check_config(app: Flask, config_name: str) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    migrations = Path(app.root_path).parent / "migrations"
+    migrate.init_app(app, db, directory=str(migrations), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -110,8 +110,12 @@ class AnonymousUser(AnonymousUserMixin):
 
 class Feedback(db.Model):
     __tablename__ = "feedback"
-    # Lists are newest first; the id breaks ties between equal timestamps.
-    __table_args__ = (sa.Index("ix_feedback_created_at_id", "created_at", "id"),)
+    # Lists are newest first; the id breaks ties between equal timestamps. The public list
+    # filters on hidden, the moderators' list does not.
+    __table_args__ = (
+        sa.Index("ix_feedback_created_at_id", "created_at", "id"),
+        sa.Index("ix_feedback_public_list", "hidden", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(80))

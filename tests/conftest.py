@@ -1,21 +1,26 @@
-"""Shared fixtures. The database is SQLite in memory unless TEST_DATABASE_URL names another.
+"""Shared fixtures. The database is SQLite unless TEST_DATABASE_URL names another.
 
-Every test gets a fresh app; server databases keep their schema between tests and have
-their rows deleted after each one.
+The schema comes from the migrations, as in production. Every test gets a fresh app: on
+SQLite with its own copy of a migrated database file; on a server database, which keeps
+its schema between tests, with the rows deleted after each test.
 """
 
 import os
+import shutil
+from itertools import count
 
+import flask_migrate
 import pytest
 import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
+from config import database_url
 from tests.factories import make_user
 
 
 def pytest_report_header(config):
-    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'sqlite:// (in memory)'}"
+    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite files'}"
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -27,17 +32,55 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+SERVER_DATABASE_URL = database_url(os.environ.get("TEST_DATABASE_URL"))
+
+
 def delete_all_rows() -> None:
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()
 
 
-def make_app(**overrides):
-    app = create_app("testing", **overrides)
+def drop_everything(engine: sa.Engine) -> None:
+    """Empty a server database of every table, migrated or not."""
+    tables = sa.MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+
+
+def migrate_to_head(url: str) -> None:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
-        db.create_all()
-    return app
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> str:
+    """The schema as the migrations build it, once per run: in the server database, or in
+    a SQLite file that each test gets a copy of."""
+    url = SERVER_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('schema') / 'head.db'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        drop_everything(db.engine)
+        db.engine.dispose()
+    migrate_to_head(url)
+    return url
+
+
+@pytest.fixture
+def fresh_database(migrated_database, tmp_path):
+    """fresh_database() -> the URL of a migrated database with no rows in it."""
+    copies = count()
+
+    def fresh() -> str:
+        if SERVER_DATABASE_URL:
+            return SERVER_DATABASE_URL
+        copy = tmp_path / f"board-{next(copies)}.db"
+        shutil.copyfile(sa.make_url(migrated_database).database, copy)
+        return f"sqlite:///{copy}"
+
+    return fresh
 
 
 def dispose(app, clean: bool = True) -> None:
@@ -50,22 +93,27 @@ def dispose(app, clean: bool = True) -> None:
 
 
 @pytest.fixture
-def app():
-    app = make_app()
+def app(fresh_database):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=fresh_database())
     yield app
     dispose(app)
 
 
 @pytest.fixture
-def app_factory():
+def app_factory(fresh_database):
     """Build an app with config overrides; cleaned up like the `app` fixture.
 
-    `create_schema=False` leaves the database untouched (for one that cannot be reached).
+    Each app gets a fresh migrated database unless the overrides name one: that one is
+    migrated too, unless `create_schema=False` (for a database that cannot be reached).
     """
     made = []
 
     def factory(create_schema: bool = True, **overrides):
-        app = make_app(**overrides) if create_schema else create_app("testing", **overrides)
+        if "SQLALCHEMY_DATABASE_URI" not in overrides:
+            overrides["SQLALCHEMY_DATABASE_URI"] = fresh_database()
+        elif create_schema:
+            migrate_to_head(overrides["SQLALCHEMY_DATABASE_URI"])
+        app = create_app("testing", **overrides)
         made.append((app, create_schema))
         return app
 

@@ -1,30 +1,52 @@
 """Migrations build, remove and rebuild the schema on every database, with no drift."""
 
-import os
 from datetime import UTC, datetime
 
+import flask_migrate
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Feedback
+from tests.conftest import SERVER_DATABASE_URL, delete_all_rows, drop_everything
 
 
 @pytest.fixture
 def empty_database(app_factory, tmp_path):
-    """An app on a database with no tables at all: a file for SQLite, else the test server."""
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrations.db'}"
+    """An app on a database with no tables at all: a file for SQLite, else the test server.
+
+    Afterwards the server database is back at the newest migration, empty, for other tests.
+    """
+    url = SERVER_DATABASE_URL or f"sqlite:///{tmp_path / 'migrations.db'}"
     app = app_factory(create_schema=False, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
-        db.metadata.drop_all(db.engine)
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-    return app
+        drop_everything(db.engine)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        flask_migrate.upgrade()
+        delete_all_rows()
 
 
 def table_names(app) -> set[str]:
+    """The model tables present; search tables (SQLite's FTS5) are counted separately."""
     with app.app_context():
-        return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        names = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if "_fts" not in name}
+
+
+def search_structures(app) -> set[str]:
+    """Names of the full-text search tables or indexes the database holds."""
+    with app.app_context():
+        inspector = sa.inspect(db.engine)
+        names = {name for name in inspector.get_table_names() if name.endswith("_fts")}
+        for table in ("feedback", "notes"):
+            if table in inspector.get_table_names():
+                indexes = inspector.get_indexes(table)
+                names |= {
+                    index["name"] for index in indexes if index["name"].startswith("ix_search")
+                }
+    return names
 
 
 def flask_db(app, *args) -> None:
@@ -38,11 +60,15 @@ def test_upgrade_downgrade_upgrade_and_no_drift(empty_database):
     flask_db(app, "upgrade")
     assert table_names(app) >= {"feedback"}
 
+    assert len(search_structures(app)) == 2  # one for feedback, one for notes
+
     flask_db(app, "downgrade", "base")
     assert table_names(app) == set()
+    assert search_structures(app) == set()
 
     flask_db(app, "upgrade")
     assert table_names(app) == {table.name for table in db.metadata.sorted_tables}
+    assert len(search_structures(app)) == 2
     flask_db(app, "check")  # exits non-zero when models and migrations disagree
 
 
