@@ -1,12 +1,14 @@
 """Leaving, listing and reading feedback, as a visitor does it."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Feedback
+from app.pagination import EPOCH
 from tests.factories import make_feedback, make_feedback_series
 
 VALID = {"name": "Ada", "message": "Lovely board."}
@@ -44,10 +46,10 @@ def test_post_redirects_to_the_new_item_with_a_flash(app, client):
 
 def test_new_feedback_appears_first_on_the_list_and_home(app, client):
     with app.app_context():
-        make_feedback(message="older")
+        make_feedback(message="earlier message")
     post_feedback(client, message="brand new")
     listing = client.get("/feedback/").text
-    assert listing.index("brand new") < listing.index("older")
+    assert listing.index("brand new") < listing.index("earlier message")
     assert "brand new" in client.get("/").text
 
 
@@ -164,6 +166,11 @@ def test_empty_list_invites_the_first_feedback(client):
     assert 'rel="next"' not in page
 
 
+def link(page: str, rel: str) -> str | None:
+    match = re.search(rf'rel="{rel}" href="([^"]+)"', page)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
 def test_list_pages_twenty_newest_first(app, client):
     with app.app_context():
         make_feedback_series(45)
@@ -172,18 +179,60 @@ def test_list_pages_twenty_newest_first(app, client):
     assert first.count('class="card"') == 20
     assert first.index("Item 44") < first.index("Item 25")
     assert "Item 24" not in first
-    assert 'rel="next" href="/feedback/?page=2"' in first
-    assert 'rel="prev"' not in first
+    assert link(first, "prev") is None
 
-    second = client.get("/feedback/?page=2").text
+    second = client.get(link(first, "next")).text
     assert second.count('class="card"') == 20
-    assert "Item 24" in second and "Item 5" in second
-    assert 'rel="prev" href="/feedback/"' in second
+    assert "Item 24" in second and "Item 5" in second and "Item 25" not in second
 
-    last = client.get("/feedback/?page=3").text
+    last = client.get(link(second, "next")).text
     assert last.count('class="card"') == 5
     assert "Item 0" in last
-    assert 'rel="next"' not in last
+    assert link(last, "next") is None
+
+    # Back up again: the newer links retrace the same pages.
+    back = client.get(link(last, "prev")).text
+    assert re.findall(r"Item \d+", back) == re.findall(r"Item \d+", second)
+    top = client.get(link(back, "prev")).text
+    assert re.findall(r"Item \d+", top) == re.findall(r"Item \d+", first)
+
+
+def test_numbered_pages_still_work_for_bookmarks(app, client):
+    with app.app_context():
+        make_feedback_series(45)
+    second = client.get("/feedback/?page=2").text
+    assert "Item 24" in second and "Item 5" in second
+    assert link(second, "prev") == "/feedback/"
+    assert 'aria-current="page">2<' in second
+    third = client.get(link(second, "next")).text
+    assert re.findall(r"Item \d+", third) == re.findall(
+        r"Item \d+", client.get("/feedback/?page=3").text
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "after=abc",
+        "after=1-",
+        "after=-1-2",
+        "before=999999999999999999-1",
+        "after=1-99999999999",
+        "after=1-1&before=1-1",
+        "after=" + "9" * 40,
+    ],
+)
+def test_malformed_cursors_are_404(app, client, query):
+    with app.app_context():
+        make_feedback_series(3)
+    assert client.get(f"/feedback/?{query}").status_code == 404
+
+
+def test_a_cursor_past_the_end_is_404(app, client):
+    with app.app_context():
+        oldest = make_feedback_series(3)[0]
+        cursor = f"{(oldest.created_at - EPOCH) // timedelta(microseconds=1)}-{oldest.id}"
+    assert client.get(f"/feedback/?after={cursor}").status_code == 404
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "", "٣", "99999999999999999999", "4"])
@@ -200,10 +249,9 @@ def test_equal_timestamps_still_page_without_gaps_or_repeats(app, client):
         same_time = make_feedback().created_at
         for _ in range(24):
             make_feedback(created_at=same_time)
-    seen = []
-    for page in (1, 2):
-        text = client.get(f"/feedback/?page={page}").text
-        seen += re.findall(r'href="/feedback/(\d+)"', text)
+    first = client.get("/feedback/").text
+    second = client.get(link(first, "next")).text
+    seen = re.findall(r'href="/feedback/(\d+)"', first + second)
     assert len(seen) == 25
     assert len(set(seen)) == 25
 

@@ -1,13 +1,23 @@
 """Feedback pages: the list, one item, and the form to leave some."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from app.extensions import db, limiter
 from app.feedback.forms import FeedbackForm
 from app.models import Feedback, add_once
-from app.pagination import paginate
+from app.pagination import numbered_page, paginate
+from app.search import search
 
 bp = Blueprint("feedback", __name__)
 
@@ -23,8 +33,15 @@ def visible_feedback() -> sa.Select:
 
 @bp.get("/")
 def index():
-    page = paginate(visible_feedback(), current_app.config["FEEDBACK_PER_PAGE"])
-    return render_template("feedback/index.html", page=page)
+    per_page = current_app.config["FEEDBACK_PER_PAGE"]
+    query = request.args.get("q", "").strip()
+    if query:
+        page = numbered_page(
+            lambda limit, offset: search(Feedback, query, limit=limit, offset=offset), per_page
+        )
+    else:
+        page = paginate(visible_feedback(), Feedback, per_page)
+    return render_template("feedback/index.html", page=page, query=query)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from app.extensions import db
 from app.feedback.routes import visible_feedback
@@ -21,6 +21,14 @@ def index():
     feedback = db.session.scalars(visible_feedback().limit(limit)).all()
     notes = db.session.scalars(public_notes().limit(limit)).all()
     return render_template("main/index.html", feedback=feedback, notes=notes)
+
+
+@bp.get("/search")
+def search():
+    """The header's search box: hand the query to the list it names."""
+    target = "notes.index" if request.args.get("in") == "notes" else "feedback.index"
+    query = request.args.get("q", "").strip()
+    return redirect(url_for(target, q=query) if query else url_for(target))
 
 
 @bp.get("/healthz")

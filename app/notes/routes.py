@@ -1,14 +1,24 @@
 """Notes: the public list, a member's own notes, and writing, editing and deleting them."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Note, add_once
 from app.notes.forms import NoteForm
-from app.pagination import paginate
+from app.pagination import numbered_page, paginate
+from app.search import search
 
 bp = Blueprint("notes", __name__)
 
@@ -44,8 +54,15 @@ def public_notes() -> sa.Select:
 
 @bp.get("/")
 def index():
-    page = paginate(public_notes(), current_app.config["NOTES_PER_PAGE"])
-    return render_template("notes/index.html", page=page)
+    per_page = current_app.config["NOTES_PER_PAGE"]
+    query = request.args.get("q", "").strip()
+    if query:
+        page = numbered_page(
+            lambda limit, offset: search(Note, query, limit=limit, offset=offset), per_page
+        )
+    else:
+        page = paginate(public_notes(), Note, per_page)
+    return render_template("notes/index.html", page=page, query=query)
 
 
 @bp.get("/mine")
@@ -57,7 +74,7 @@ def mine():
         .where(Note.author_id == current_user.id, Note.hidden.is_(False))
         .order_by(*NEWEST_FIRST)
     )
-    page = paginate(own, current_app.config["NOTES_PER_PAGE"])
+    page = paginate(own, Note, current_app.config["NOTES_PER_PAGE"])
     return render_template("notes/mine.html", page=page)
 
 

@@ -1,0 +1,129 @@
+"""Full-text search over feedback and notes: one interface, a backend per database.
+
+The structures searched are created by the "add full-text search" migration: FTS5 tables on
+SQLite, GIN indexes on PostgreSQL, FULLTEXT indexes on MariaDB/MySQL. Whatever people type
+is reduced to plain words first, so no input can be read as search syntax.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Feedback, Note
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+SNIPPET_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Searchable:
+    model: type
+    table: str
+    columns: tuple[str, str]  # in the order the migration indexed them
+
+    def visible(self) -> list:
+        """Conditions for what everyone may find (the public list's rules)."""
+        if self.model is Feedback:
+            return [Feedback.hidden.is_(False)]
+        return [Note.visibility == "public", Note.hidden.is_(False)]
+
+
+SEARCHABLE = {
+    Feedback: Searchable(Feedback, "feedback", ("name", "message")),
+    Note: Searchable(Note, "notes", ("title", "content")),
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    item: Any
+    snippet: Markup
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query, lower-cased: no quotes, operators or wildcards survive."""
+    words = re.findall(r"\w+", query[:MAX_QUERY_LENGTH].lower())
+    return list(dict.fromkeys(words))[:MAX_TERMS]
+
+
+def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]:
+    """The visible `model` items matching every word of `query`, best first."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    spec = SEARCHABLE[model]
+    backend = {
+        "sqlite": sqlite_matches,
+        "postgresql": postgresql_matches,
+        "mysql": mysql_matches,
+        "mariadb": mysql_matches,
+    }[db.engine.dialect.name]
+    select = backend(spec, terms).where(*spec.visible()).limit(limit).offset(offset)
+    if model is Note:
+        select = select.options(joinedload(Note.author))
+    items = db.session.scalars(select).all()
+    text_column = spec.columns[1]
+    return [Hit(item, snippet(getattr(item, text_column), terms)) for item in items]
+
+
+def sqlite_matches(spec: Searchable, terms: list[str]) -> sa.Select:
+    # Each word quoted as an FTS5 string; the last one also matches as a prefix.
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+    quoted[-1] += "*"
+    fts = sa.table(f"{spec.table}_fts", sa.column("rowid"))
+    fts_name = sa.literal_column(f"{spec.table}_fts")
+    return (
+        sa.select(spec.model)
+        .join(fts, fts.c.rowid == spec.model.id)
+        .where(fts_name.op("MATCH")(" ".join(quoted)))
+        .order_by(sa.func.bm25(fts_name), spec.model.id.desc())
+    )
+
+
+def postgresql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
+    # The very expression the GIN index was built on, so the index serves the match.
+    first, second = (getattr(spec.model, name) for name in spec.columns)
+    english = sa.literal_column("'english'")
+    document = sa.func.to_tsvector(english, first.concat(sa.literal_column("' '")).concat(second))
+    query = sa.func.plainto_tsquery(english, " ".join(terms))
+    return (
+        sa.select(spec.model)
+        .where(document.op("@@")(query))
+        .order_by(sa.func.ts_rank_cd(document, query).desc(), spec.model.id.desc())
+    )
+
+
+def mysql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
+    # Boolean mode with every word required; the words are bare \w+, so no operators.
+    first, second = (getattr(spec.model, name) for name in spec.columns)
+    relevance = mysql.match(first, second, against=" ".join(f"+{term}*" for term in terms))
+    relevance = relevance.in_boolean_mode()
+    return (
+        sa.select(spec.model).where(relevance > 0).order_by(relevance.desc(), spec.model.id.desc())
+    )
+
+
+def snippet(text: str, terms: list[str]) -> Markup:
+    """A short, escaped excerpt around the first match, with the matched words in <mark>."""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*", re.I)
+    first = pattern.search(text)
+    start = max(0, first.start() - SNIPPET_LENGTH // 3) if first else 0
+    end = min(len(text), start + SNIPPET_LENGTH)
+    window = text[start:end]
+    pieces, position = [], 0
+    for match in pattern.finditer(window):
+        pieces.append(escape(window[position : match.start()]))
+        pieces.append(Markup("<mark>%s</mark>") % match.group())
+        position = match.end()
+    pieces.append(escape(window[position:]))
+    ellipsis = Markup("…")
+    return Markup("").join(
+        [ellipsis if start else "", *pieces, ellipsis if end < len(text) else ""]
+    )
