@@ -92,7 +92,9 @@ def postgresql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
     first, second = (getattr(spec.model, name) for name in spec.columns)
     english = sa.literal_column("'english'")
     document = sa.func.to_tsvector(english, first.concat(sa.literal_column("' '")).concat(second))
-    query = sa.func.plainto_tsquery(english, " ".join(terms))
+    # Terms are bare words, so this tsquery has no syntax but ours: all words, the last
+    # one also as a prefix.
+    query = sa.func.to_tsquery(english, " & ".join(terms) + ":*")
     return (
         sa.select(spec.model)
         .where(document.op("@@")(query))
@@ -100,11 +102,57 @@ def postgresql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
     )
 
 
+# InnoDB ignores these and words shorter than innodb_ft_min_token_size; requiring one
+# (`+the`) would match nothing, so such words are only optional.
+INNODB_STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "an",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "com",
+        "de",
+        "en",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "la",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "what",
+        "when",
+        "where",
+        "who",
+        "will",
+        "with",
+        "und",
+        "www",
+    ]
+)
+
+
 def mysql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
-    # Boolean mode with every word required; the words are bare \w+, so no operators.
+    # Boolean mode: every indexable word required, each also as a prefix. The words are
+    # bare \w+, so they carry no operators of their own.
     first, second = (getattr(spec.model, name) for name in spec.columns)
-    relevance = mysql.match(first, second, against=" ".join(f"+{term}*" for term in terms))
-    relevance = relevance.in_boolean_mode()
+    against = " ".join(
+        f"{'' if len(term) < 3 or term in INNODB_STOPWORDS else '+'}{term}*" for term in terms
+    )
+    relevance = mysql.match(first, second, against=against).in_boolean_mode()
     return (
         sa.select(spec.model).where(relevance > 0).order_by(relevance.desc(), spec.model.id.desc())
     )
