@@ -1,4 +1,4 @@
-"""Operator commands: `flask create-admin`, `flask check-deploy`."""
+"""Operator commands: `flask create-admin`, `flask check-deploy`, `flask seed`."""
 
 import os
 import re
@@ -12,11 +12,13 @@ from app.auth.forms import MIN_PASSWORD, USERNAME_PATTERN, normalise_email
 from app.deploy import deploy_errors, deploy_warnings
 from app.extensions import db
 from app.models import User
+from app.seed import DEMO_PASSWORD, seed
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(check_deploy)
+    app.cli.add_command(seed_command)
 
 
 @click.command("create-admin")
@@ -68,3 +70,28 @@ def check_deploy() -> None:
         click.echo("No problems found.")
     if errors:
         raise SystemExit(1)
+
+
+@click.command("seed")
+@click.option("--feedback", default=100, show_default=True, type=click.IntRange(min=0))
+@click.option("--notes", default=20, show_default=True, type=click.IntRange(min=0))
+@click.option("--users", default=10, show_default=True, type=click.IntRange(min=0))
+@click.option("--random-seed", default=1, show_default=True, help="Same seed, same data.")
+@with_appcontext
+def seed_command(feedback: int, notes: int, users: int, random_seed: int) -> None:
+    """Fill the database with realistic demo members, feedback and notes, in bulk."""
+    if notes and not users and not db.session.scalar(sa.select(User.id).limit(1)):
+        raise click.BadParameter("notes need authors: add --users", param_hint="--users")
+    with click.progressbar(length=feedback + notes, label="Seeding") as bar:
+        seed(
+            feedback=feedback,
+            notes=notes,
+            users=users,
+            random_seed=random_seed,
+            progress=bar.update,
+        )
+    db.session.commit()
+    click.echo(
+        f"Added {users} members (password {DEMO_PASSWORD!r}), "
+        f"{feedback} feedback items and {notes} notes."
+    )

@@ -105,43 +105,8 @@ def postgresql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
 # InnoDB ignores these and words shorter than innodb_ft_min_token_size; requiring one
 # (`+the`) would match nothing, so such words are only optional.
 INNODB_STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "an",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "com",
-        "de",
-        "en",
-        "for",
-        "from",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "la",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "this",
-        "to",
-        "was",
-        "what",
-        "when",
-        "where",
-        "who",
-        "will",
-        "with",
-        "und",
-        "www",
-    ]
+    "a about an are as at be by com de en for from how i in is it la of on or that the this to "
+    "was what when where who will with und www".split()
 )
 
 

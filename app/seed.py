@@ -1,0 +1,184 @@
+"""Realistic demo data, generated deterministically from a seed and stored in bulk.
+
+Rows are generated in chunks and inserted with executemany (COPY on PostgreSQL), inside
+one transaction per table, so a million feedback items take well under two minutes.
+Times increase with ids, as on a real board, spread over the year before `now`.
+"""
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Feedback, Note, User
+
+CHUNK = 10_000
+DEMO_PASSWORD = "corkboard-demo"  # noqa: S105 - published on purpose, for demo members
+
+FIRST_NAMES = (
+    "Ada Grace Alan Linus Margaret Barbara Ken Dennis Radia Frances Katherine Tim Guido Yukihiro "
+    "Zoë José Søren Aiko Mohammed Ngozi Priya Mateo Olga Chen Hana Lukas Amara Diego Fatima Ines "
+    "Jonas Leila Mei Nikolai Oluwaseun Pablo Quentin Rosa Sven Tariq Uma Valentina Wei Ximena "
+    "Yusuf Zainab Émile Łukasz Björn Chloé"
+).split()
+LAST_NAMES = (
+    "Lovelace|Hopper|Turing|Torvalds|Hamilton|Liskov|Thompson|Ritchie|Perlman|Allen|Johnson|"
+    "Berners-Lee|van Rossum|Matsumoto|García|Kowalski|Nakamura|Okafor|Sharma|Rossi|Petrov|Wang|"
+    "Müller|Dubois|Andersson|O'Brien|Haddad|Silva|Nguyen|Kim|Novak|Fischer|Costa"
+).split("|")
+SUBJECTS = (
+    "The new layout|Search|The notes page|Dark mode|The login form|Page loading|The admin view|"
+    "Markdown support|This board|The mobile view|Pagination|The feedback form|The footer"
+).split("|")
+VERDICTS = (
+    "works really well|feels a bit slow on my phone|is exactly what we needed|could be clearer|"
+    "made my day|needs a bigger font|is lovely in dark mode|broke once but recovered|"
+    "is much better than last week|confused me at first|is fast even with lots of entries"
+).split("|")
+FOLLOW_UPS = (
+    "Thanks for building it!|Keep up the good work.|Could you add keyboard shortcuts?|"
+    "I use it every day.|Please keep it simple.|Would love an export button.|"
+    "Tried it on three browsers.|Merci beaucoup !|¡Muchas gracias!|Danke schön.|ありがとう！|"
+    "شكرا جزيلا|Спасибо!|👍|🎉 Great release.|☕ Best with coffee.|Noted for the team meeting."
+).split("|")
+NOTE_TOPICS = (
+    "Meeting notes|Reading list|Recipe|Release checklist|Travel plans|Ideas|Bug hunt|"
+    "Garden log|Book club|Weekly review|Conference talk|Onboarding tips"
+).split("|")
+WORDS = (
+    "board note idea plan draft review change release test deploy coffee garden book chapter "
+    "travel train station recipe butter flour sugar meeting agenda action owner deadline "
+    "database index query cursor page search snippet browser phone layout colour contrast"
+).split()
+
+
+def person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+
+def feedback_message(rng: random.Random) -> str:
+    sentences = [f"{rng.choice(SUBJECTS)} {rng.choice(VERDICTS)}."]
+    sentences += rng.sample(FOLLOW_UPS, rng.randint(0, 2))
+    if rng.random() < 0.3:
+        sentences.append(" ".join(rng.choices(WORDS, k=rng.randint(5, 20))).capitalize() + ".")
+    return " ".join(sentences)
+
+
+def note_content(rng: random.Random) -> str:
+    lines = [f"## {rng.choice(NOTE_TOPICS)}", ""]
+    lines += [f"- {' '.join(rng.choices(WORDS, k=rng.randint(2, 6)))}" for _ in range(4)]
+    lines += ["", f"**{rng.choice(VERDICTS).capitalize()}**, see [the docs](https://example.org)."]
+    if rng.random() < 0.3:
+        lines += ["", "```", f"flask seed --feedback {rng.randint(1, 999)}", "```"]
+    lines += ["", rng.choice(FOLLOW_UPS)]
+    return "\n".join(lines)
+
+
+def spread(total: int, now: datetime) -> Callable[[int], datetime]:
+    """Row i's time: increasing with i, over the year before `now`."""
+    start, step = now - timedelta(days=365), timedelta(days=365) / max(total, 1)
+    return lambda i: start + step * i
+
+
+def seed_users(count: int, rng: random.Random, now: datetime) -> list[int]:
+    """Members named `demo1`…; they share one password hash (hashing each would dominate)."""
+    template = User(username="demo", email="demo@example.org", password=DEMO_PASSWORD)
+    offset = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+    rows = [
+        {
+            "username": f"demo{offset + i + 1}",
+            "username_key": f"demo{offset + i + 1}",
+            "email": f"demo{offset + i + 1}@example.org",
+            "password_hash": template.password_hash,
+            "is_admin": False,
+            "session_version": 1,
+            "created_at": now - timedelta(days=rng.randint(0, 400)),
+        }
+        for i in range(count)
+    ]
+    if rows:
+        db.session.execute(sa.insert(User), rows)
+    return list(db.session.scalars(sa.select(User.id)))
+
+
+def feedback_rows(count: int, rng: random.Random, now: datetime, user_ids: list[int]):
+    at = spread(count, now)
+    for i in range(count):
+        signed_in = user_ids and rng.random() < 0.1
+        yield {
+            "name": person(rng),
+            "message": feedback_message(rng),
+            "created_at": at(i),
+            "author_id": rng.choice(user_ids) if signed_in else None,
+            "hidden": rng.random() < 0.01,
+        }
+
+
+def note_rows(count: int, rng: random.Random, now: datetime, user_ids: list[int]):
+    at = spread(count, now)
+    for i in range(count):
+        yield {
+            "title": f"{rng.choice(NOTE_TOPICS)} #{i + 1}",
+            "content": note_content(rng),
+            "visibility": "public" if rng.random() < 0.7 else "private",
+            "created_at": at(i),
+            "updated_at": at(i),
+            "author_id": rng.choice(user_ids),
+            "hidden": rng.random() < 0.01,
+        }
+
+
+def chunks(rows: Iterator[dict], size: int = CHUNK) -> Iterator[list[dict]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def insert_rows(model, rows: Iterator[dict], progress: Callable[[int], None]) -> None:
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        copy_rows(connection, model.__table__, rows, progress)
+        return
+    for chunk in chunks(rows):
+        connection.execute(model.__table__.insert(), chunk)
+        progress(len(chunk))
+
+
+def copy_rows(connection, table: sa.Table, rows: Iterator[dict], progress) -> None:
+    """PostgreSQL's COPY: several times faster than INSERTs for bulk loads."""
+    with connection.connection.driver_connection.cursor() as cursor:
+        for chunk in chunks(rows):
+            columns = list(chunk[0])
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in chunk:
+                    copy.write_row([row[column] for column in columns])
+            progress(len(chunk))
+
+
+def seed(
+    *,
+    feedback: int,
+    notes: int,
+    users: int,
+    random_seed: int,
+    progress: Callable[[int], None],
+    now: datetime | None = None,
+) -> None:
+    """Add `users` members, `feedback` items and `notes` notes; the caller commits.
+
+    `progress(n)` is told each time n more rows are stored.
+    """
+    rng = random.Random(random_seed)
+    now = now or datetime.now(UTC)
+    user_ids = seed_users(users, rng, now)
+    if notes and not user_ids:
+        raise ValueError("notes need at least one member: pass --users")
+    insert_rows(Feedback, feedback_rows(feedback, rng, now, user_ids), progress)
+    insert_rows(Note, note_rows(notes, rng, now, user_ids), progress)

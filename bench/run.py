@@ -1,0 +1,390 @@
+"""Corkboard's benchmark harness: `make bench` (full) or `make bench-smoke` (CI).
+
+For each database and size it seeds a database (cached in bench/.cache/ and in the
+PostgreSQL server between runs), serves Corkboard and a Flask hello-world app with gunicorn
+(2 sync workers each, production settings, rate limits off), and drives each page with wrk,
+bracketed by hello-world runs so every figure is a ratio measured in the same minute.
+It prints a Markdown table and checks the targets, which the README explains.
+"""
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+LIST_PAGES = ("/feedback/ page 1", "/feedback/?page=500", "deep rel=next step")
+TARGETS = {"list": 0.25, "search": 0.10, "scaling": 0.9}
+
+
+@dataclass
+class Result:
+    page: str
+    database: str
+    rows: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    ratio: float
+    statements: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_wrk() -> str:
+    if shutil.which("wrk") is None:
+        print("installing wrk (apt-get)…", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    return shutil.which("wrk")
+
+
+def migration_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ",".join(sorted(ScriptDirectory(str(ROOT / "migrations")).get_heads()))
+
+
+def flask(env: dict, *args: str) -> None:
+    subprocess.run([BIN / "flask", *args], cwd=ROOT, env=env, check=True)
+
+
+def database_url(database: str, rows: int, postgres: str) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{CACHE / f'sqlite-{rows}.db'}"
+    return f"{postgres.rstrip('/')}/corkboard_bench_{rows}"
+
+
+def prepare(database: str, rows: int, env: dict, postgres: str) -> str:
+    """A database seeded with `rows` feedback items, reused while the schema is unchanged."""
+    url = database_url(database, rows, postgres)
+    marker = CACHE / f"{database}-{rows}.seeded"
+    if marker.exists() and marker.read_text() == migration_head():
+        return url
+    print(f"seeding {database} with {rows:,} feedback items…", flush=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if database == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(CACHE / f"sqlite-{rows}.db") + suffix).unlink(missing_ok=True)
+    else:
+        admin = sa.create_engine(f"{postgres.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            name = f"corkboard_bench_{rows}"
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(
+                sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+            )
+        admin.dispose()
+    seeding = env | {"DATABASE_URL": url}
+    flask(seeding, "db", "upgrade")
+    started = time.monotonic()
+    flask(
+        seeding,
+        "seed",
+        "--feedback",
+        str(rows),
+        "--notes",
+        str(max(rows // 100, 50)),
+        "--users",
+        "100",
+        "--random-seed",
+        "1",
+    )
+    print(f"seeded in {time.monotonic() - started:.0f} s", flush=True)
+    marker.write_text(migration_head())
+    return url
+
+
+class Server:
+    """gunicorn with 2 sync workers, the protocol of PERFORMANCE.md."""
+
+    def __init__(self, target: str, env: dict, cwd: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+        self.process = subprocess.Popen(
+            [BIN / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}", target],
+            cwd=cwd,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.base + "/", timeout=2).status_code < 500:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError(f"{target} did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def wrk(
+    wrk_bin: str, url: str, duration: int, script: Path | None = None
+) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) of `wrk -t2 -c16 --latency`."""
+    command = [wrk_bin, "-t2", "-c16", f"-d{duration}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return rps, latency(output, "50%"), latency(output, "99%")
+
+
+def latency(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def post_script(base: str, directory: Path) -> Path:
+    """A wrk script posting feedback with a real session cookie and CSRF token."""
+    session = requests.Session()
+    page = session.get(f"{base}/feedback/new", timeout=10).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    cookie = "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+    script = directory / "post.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f'wrk.body = "name=Bench&message=Measured+under+load&csrf_token={token}"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        f'wrk.headers["Cookie"] = "{cookie}"\n'
+    )
+    return script
+
+
+def in_process_app(env: dict):
+    """Corkboard on the benchmark database, in this process: to pick pages and count SQL."""
+    os.environ.update(env)
+    from app import create_app
+
+    return create_app("production", RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)
+
+
+def pages(app) -> dict[str, str]:
+    """Page name -> path; the deep step and the detail page depend on the data."""
+    from app.extensions import db
+    from app.feedback.routes import visible_feedback
+    from app.pagination import encode_cursor
+
+    with app.app_context():
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(visible_feedback().subquery())
+        )
+        deep = db.session.scalars(visible_feedback().offset(max(total - 100, 0)).limit(1)).one()
+        middle = db.session.scalars(visible_feedback().offset(total // 2).limit(1)).one()
+        last_page = (total - 1) // app.config["FEEDBACK_PER_PAGE"] + 1
+        paths = {
+            "/feedback/ page 1": "/feedback/",
+            # The last page where a small board has fewer than 500.
+            "/feedback/?page=500": f"/feedback/?page={min(500, last_page)}",
+            "deep rel=next step": f"/feedback/?after={encode_cursor(deep)}",
+            "/feedback/<id>": f"/feedback/{middle.id}",
+            "/notes/ page 1": "/notes/",
+            "search": "/feedback/?q=garden+coffee",
+            "POST /feedback/new": "/feedback/new",
+        }
+        db.engine.dispose()
+    return paths
+
+
+def statements_per_request(app, paths: dict[str, str]) -> dict[str, int]:
+    """SQL statements each page runs (SQLite's explicit BEGIN aside)."""
+    from app.extensions import db
+
+    counts, statements = {}, []
+
+    def record(conn, cursor, statement, *args):
+        if not statement.startswith("BEGIN"):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    client = app.test_client()
+    for name, path in paths.items():
+        client.get(path)  # warm up
+        statements.clear()
+        if name.startswith("POST"):
+            client.post(path, data={"name": "Count", "message": "Counting statements"})
+        else:
+            client.get(path)
+        counts[name] = len(statements)
+    sa.event.remove(engine, "before_cursor_execute", record)
+    engine.dispose()
+    return counts
+
+
+def measure(database, rows, url, env, wrk_bin, duration, rounds, hello) -> list[Result]:
+    app_env = env | {"DATABASE_URL": url}
+    app = in_process_app(app_env)
+    paths = pages(app)
+    counts = statements_per_request(app, paths)
+    server = Server("run:app", app_env, ROOT)
+    results = []
+    try:
+        with tempfile.TemporaryDirectory() as directory:
+            script = post_script(server.base, Path(directory))
+            for name, path in paths.items():
+                samples = []
+                for _ in range(rounds):
+                    before = wrk(wrk_bin, hello.base + "/", duration)[0]
+                    page = wrk(
+                        wrk_bin,
+                        server.base + path,
+                        duration,
+                        script if name.startswith("POST") else None,
+                    )
+                    after = wrk(wrk_bin, hello.base + "/", duration)[0]
+                    samples.append((page, page[0] / ((before + after) / 2)))
+                median = sorted(samples, key=lambda sample: sample[1])[len(samples) // 2]
+                (rps, p50, p99), ratio = median
+                result = Result(name, database, rows, rps, p50, p99, ratio, counts[name])
+                print(
+                    f"  {name:22} {database:10} {rows:>9,} {rps:8.0f} req/s  ratio {ratio:6.1%}",
+                    flush=True,
+                )
+                results.append(result)
+    finally:
+        server.stop()
+    return results
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| page | database | rows | req/s | p50 ms | p99 ms | ratio to hello-world "
+        "| SQL statements |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.page} | {r.database} | {r.rows:,} | {r.rps:,.0f} | {r.p50_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {r.ratio:.1%} | {r.statements} |"
+        )
+    return "\n".join(lines)
+
+
+def check_targets(results: list[Result], large: int, small: int) -> list[str]:
+    """One line per target: PASS or MISS, with the figures."""
+    by_key = {(r.page, r.database, r.rows): r for r in results}
+    lines = []
+    for r in (r for r in results if r.rows == large):
+        floors = dict.fromkeys(LIST_PAGES, TARGETS["list"]) | {"search": TARGETS["search"]}
+        if (floor := floors.get(r.page)) is not None:
+            verdict = "PASS" if r.ratio >= floor else "MISS"
+            lines.append(
+                f"{verdict} {r.page} on {r.database} at {large:,}: {r.ratio:.1%} "
+                f"(target ≥ {floor:.0%})"
+            )
+        baseline = by_key.get((r.page, r.database, small))
+        if baseline:
+            keeps = r.ratio / baseline.ratio
+            verdict = "PASS" if keeps >= TARGETS["scaling"] else "MISS"
+            lines.append(
+                f"{verdict} {r.page} on {r.database}: {large:,} rows keep {keeps:.2f} "
+                f"of the {small:,}-row ratio (target ≥ {TARGETS['scaling']})"
+            )
+    return lines
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.platform()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,1000000")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="median of this many rounds")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432"
+        ),
+    )
+    parser.add_argument("--output", help="write the table to this Markdown file")
+    parser.add_argument("--no-targets", action="store_true", help="report only (smoke runs)")
+    args = parser.parse_args()
+
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    wrk_bin = ensure_wrk()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")} | {
+        "FLASK_CONFIG": "production",
+        "FLASK_APP": "run",
+        "SECRET_KEY": secrets.token_hex(32),
+        "RATELIMIT_ENABLED": "0",
+        "FEEDBACK_MIN_SECONDS": "0",
+        "FEEDBACK_MODERATION": "0",
+    }
+    hello = Server("hello:app", env, ROOT / "bench")
+    results = []
+    try:
+        for database in args.databases.split(","):
+            for rows in sizes:
+                url = prepare(database, rows, env, args.postgres)
+                results += measure(
+                    database, rows, url, env, wrk_bin, args.duration, args.rounds, hello
+                )
+    finally:
+        hello.stop()
+
+    report = table(results)
+    verdicts = [] if args.no_targets else check_targets(results, sizes[-1], sizes[0])
+    print("\n" + report + "\n")
+    print("\n".join(verdicts))
+    if args.output:
+        Path(args.output).write_text(
+            "# Benchmarks\n\n"
+            f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.\n\n"
+            f"`python bench/run.py --sizes {args.sizes} --databases {args.databases} "
+            f"--duration {args.duration} --rounds {args.rounds}`: gunicorn with 2 sync workers, "
+            "`wrk -t2 -c16 --latency`, each page bracketed by runs of a Flask hello-world route "
+            "in the same minute; the ratio is the median over the rounds.\n\n"
+            f"{report}\n\n" + "\n".join(f"- {line}" for line in verdicts) + "\n"
+        )
+    return 1 if any(line.startswith("MISS") for line in verdicts) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
