@@ -5,6 +5,8 @@ nh3 keeps only the tags, attributes and URL schemes listed here, whatever the re
 produced.
 """
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -32,3 +34,20 @@ def sanitize_html(html: str) -> str:
 
 def render_markdown(text: str) -> Markup:
     return Markup(sanitize_html(_markdown.render(text)))  # noqa: S704 - sanitised just above
+
+
+PREVIEW_LENGTH = 200
+
+
+def markdown_preview(text: str, length: int = PREVIEW_LENGTH) -> str:
+    """The words of a note's start, without Markdown syntax, for list previews.
+
+    No rendering: lists show twenty of these per page, so this stays a few regexes.
+    """
+    text = text[: length * 3]
+    text = re.sub(r"```.*?(?:```|$)", " ", text, flags=re.DOTALL)  # code blocks
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images: their text
+    text = re.sub(r"^\s*(?:[-+*]|\d+[.)])\s+", "", text, flags=re.MULTILINE)  # list markers
+    text = re.sub(r"[#>*_`~|]+", " ", text)  # emphasis, headings, quotes, tables
+    words = " ".join(text.split())
+    return words if len(words) <= length else words[: length - 1].rsplit(" ", 1)[0] + "…"

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from app.markdown import render_markdown
+from app.markdown import markdown_preview, render_markdown
 
 
 def readable_time(value: datetime) -> str:
@@ -15,3 +15,4 @@ def readable_time(value: datetime) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(readable_time)
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(markdown_preview)
