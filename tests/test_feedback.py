@@ -267,3 +267,15 @@ def test_list_page_runs_a_constant_number_of_queries(app, client, sql_statements
     sql_statements.clear()
     client.get("/feedback/")
     assert len(sql_statements) == few == 1
+
+
+def test_every_kind_of_list_page_runs_one_query(app, client, sql_statements):
+    with app.app_context():
+        items = make_feedback_series(70)
+        middle = items[35]
+        cursor = f"{(middle.created_at - EPOCH) // timedelta(microseconds=1)}-{middle.id}"
+    for path in ("/feedback/", "/feedback/?page=3", f"/feedback/?after={cursor}",
+                 f"/feedback/?before={cursor}", f"/feedback/{middle.id}"):  # fmt: skip
+        sql_statements.clear()
+        assert client.get(path).status_code == 200
+        assert len(sql_statements) == 1, (path, sql_statements)

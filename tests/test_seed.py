@@ -1,0 +1,57 @@
+"""`flask seed`: realistic demo data in bulk, the same for the same seed."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Feedback, Note, User
+
+
+def seed(app, *args):
+    result = app.test_cli_runner().invoke(args=["seed", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def contents(app):
+    with app.app_context():
+        feedback = db.session.execute(
+            sa.select(Feedback.name, Feedback.message, Feedback.hidden).order_by(Feedback.id)
+        ).all()
+        notes = db.session.execute(sa.select(Note.title, Note.visibility).order_by(Note.id)).all()
+    return feedback, notes
+
+
+def test_seed_adds_what_it_says(app):
+    result = seed(app, "--feedback", "250", "--notes", "30", "--users", "5")
+    assert "Added 5 members" in result.output and "250 feedback items and 30 notes" in result.output
+    feedback, notes = contents(app)
+    assert len(feedback) == 250 and len(notes) == 30
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 5
+        times = db.session.scalars(sa.select(Feedback.created_at).order_by(Feedback.id)).all()
+        assert times == sorted(times)  # newer rows have later times, as on a real board
+        demo = db.session.scalar(sa.select(User).where(User.username == "demo1"))
+        assert demo.check_password("corkboard-demo")
+    assert len({name for name, _, _ in feedback}) > 50  # varied, not one name repeated
+    assert {visibility for _, visibility in notes} == {"public", "private"}
+
+
+def test_the_same_seed_gives_the_same_data(app_factory):
+    first, second, other = app_factory(), app_factory(), app_factory()
+    for app, random_seed in ((first, "7"), (second, "7"), (other, "8")):
+        seed(app, "--feedback", "40", "--notes", "5", "--users", "2", "--random-seed", random_seed)
+    assert contents(first) == contents(second)
+    assert contents(first) != contents(other)
+
+
+def test_seeded_data_is_searchable_and_pages(app, client):
+    seed(app, "--feedback", "45", "--notes", "0", "--users", "0")
+    assert client.get("/feedback/?page=3").status_code == 200
+    page = client.get("/feedback/?q=dark").text
+    assert "<mark>" in page
+
+
+def test_notes_need_members(app):
+    result = app.test_cli_runner().invoke(args=["seed", "--notes", "3", "--users", "0"])
+    assert result.exit_code != 0
+    assert "notes need authors" in result.output
