@@ -91,6 +91,11 @@ def seed_command(feedback: int, notes: int, users: int, random_seed: int) -> Non
             progress=bar.update,
         )
     db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        # Fold the bulk load's write-ahead log into the database now; otherwise the first
+        # readers of the app wait for that recovery and may time out.
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     click.echo(
         f"Added {users} members (password {DEMO_PASSWORD!r}), "
         f"{feedback} feedback items and {notes} notes."

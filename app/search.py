@@ -20,6 +20,9 @@ from app.models import Feedback, Note
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 SNIPPET_LENGTH = 200
+# Relevance is ranked among the newest matches, at most this many: a word found in half a
+# million rows must not make every search rank half a million rows.
+MAX_CANDIDATES = 500
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,13 @@ def search_terms(query: str) -> list[str]:
 
 
 def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]:
-    """The visible `model` items matching every word of `query`, best first."""
+    """The visible `model` items matching every word of `query`, best first.
+
+    Each backend gives the newest visible matches' ids with a score, higher for better.
+
+    Ranking covers the newest MAX_CANDIDATES matches, so a search costs the same however
+    common its words are; with fewer matches than that, every match is ranked.
+    """
     terms = search_terms(query)
     if not terms:
         return []
@@ -65,7 +74,15 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
         "mysql": mysql_matches,
         "mariadb": mysql_matches,
     }[db.engine.dialect.name]
-    select = backend(spec, terms).where(*spec.visible()).limit(limit).offset(offset)
+    candidates = backend(spec, terms).subquery()
+    select = (
+        sa.select(model)
+        .join(candidates, model.id == candidates.c.id)
+        .where(*spec.visible())  # again: a backend's candidates may include others' rows
+        .order_by(candidates.c.score.desc(), model.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     if model is Note:
         select = select.options(joinedload(Note.author))
     items = db.session.scalars(select).all()
@@ -79,12 +96,22 @@ def sqlite_matches(spec: Searchable, terms: list[str]) -> sa.Select:
     quoted[-1] += "*"
     fts = sa.table(f"{spec.table}_fts", sa.column("rowid"))
     fts_name = sa.literal_column(f"{spec.table}_fts")
-    return (
-        sa.select(spec.model)
-        .join(fts, fts.c.rowid == spec.model.id)
-        .where(fts_name.op("MATCH")(" ".join(quoted)))
-        .order_by(sa.func.bm25(fts_name), spec.model.id.desc())
+    match = fts_name.op("MATCH")(" ".join(quoted))
+    # FTS5 walks its matches newest (highest rowid) first and stops at the limit. Scoring
+    # then takes a rowid range, which FTS5 serves directly (`rowid IN (...)` it does not).
+    newest = (
+        sa.select(fts.c.rowid)
+        .join(spec.model, spec.model.id == fts.c.rowid)
+        .where(match, *spec.visible())
+        .order_by(fts.c.rowid.desc())
+        .limit(MAX_CANDIDATES)
+        .subquery()
     )
+    oldest_candidate = sa.select(sa.func.min(newest.c.rowid)).scalar_subquery()
+    return sa.select(
+        fts.c.rowid.label("id"),
+        (-sa.func.bm25(fts_name)).label("score"),  # bm25() is lower for better matches
+    ).where(match, fts.c.rowid >= oldest_candidate)
 
 
 def postgresql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
@@ -95,10 +122,18 @@ def postgresql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
     # Terms are bare words, so this tsquery has no syntax but ours: all words, the last
     # one also as a prefix.
     query = sa.func.to_tsquery(english, " & ".join(terms) + ":*")
+    newest = newest_ids(spec, document.op("@@")(query))
+    return sa.select(spec.model.id, sa.func.ts_rank_cd(document, query).label("score")).where(
+        spec.model.id.in_(newest)
+    )
+
+
+def newest_ids(spec: Searchable, match: sa.ColumnElement) -> sa.Select:
     return (
-        sa.select(spec.model)
-        .where(document.op("@@")(query))
-        .order_by(sa.func.ts_rank_cd(document, query).desc(), spec.model.id.desc())
+        sa.select(spec.model.id)
+        .where(match, *spec.visible())
+        .order_by(spec.model.id.desc())
+        .limit(MAX_CANDIDATES)
     )
 
 
@@ -118,9 +153,10 @@ def mysql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
         f"{'' if len(term) < 3 or term in INNODB_STOPWORDS else '+'}{term}*" for term in terms
     )
     relevance = mysql.match(first, second, against=against).in_boolean_mode()
-    return (
-        sa.select(spec.model).where(relevance > 0).order_by(relevance.desc(), spec.model.id.desc())
-    )
+    # MariaDB cannot LIMIT inside IN (...): join the newest candidates instead.
+    newest = newest_ids(spec, relevance > 0).subquery()
+    score = sa.type_coerce(relevance, sa.Float).label("score")
+    return sa.select(spec.model.id, score).join(newest, newest.c.id == spec.model.id)
 
 
 def snippet(text: str, terms: list[str]) -> Markup:

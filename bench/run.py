@@ -122,7 +122,9 @@ class Server:
     def __init__(self, target: str, env: dict, cwd: Path):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+        CACHE.mkdir(parents=True, exist_ok=True)
+        log_name = target.split(":")[0] + ".log"
+        self.log = (CACHE / log_name).open("wb")  # noqa: SIM115 - lives as long as the server
         self.process = subprocess.Popen(
             [BIN / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}", target],
             cwd=cwd,
