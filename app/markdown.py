@@ -49,5 +49,6 @@ def markdown_preview(text: str, length: int = PREVIEW_LENGTH) -> str:
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images: their text
     text = re.sub(r"^\s*(?:[-+*]|\d+[.)])\s+", "", text, flags=re.MULTILINE)  # list markers
     text = re.sub(r"[#>*_`~|]+", " ", text)  # emphasis, headings, quotes, tables
+    text = re.sub(r"(?<!\S)[-=:]{3,}(?!\S)", " ", text)  # rules and table separators
     words = " ".join(text.split())
     return words if len(words) <= length else words[: length - 1].rsplit(" ", 1)[0] + "…"

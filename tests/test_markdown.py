@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.markdown import render_markdown, sanitize_html
+from app.markdown import markdown_preview, render_markdown, sanitize_html
 
 HOSTILE = [
     "[x](javascript:alert(1))",
@@ -79,3 +79,11 @@ def test_sanitising_twice_changes_nothing(text):
 @given(st.text(alphabet=st.sampled_from(list("<>/=\"' ascriptonerolad:[]()!&#;jv\n")), max_size=80))
 def test_random_tag_soup_renders_inert(text):
     assert_inert(render_markdown(text))
+
+
+def test_list_previews_are_plain_words():
+    source = "## Log\n\n| Day | Flour |\n| --- | :---: |\n| 1 | 50 g |\n\n---\n\n- [a link](https://x.example) and **bold** `code`"
+    assert markdown_preview(source) == "Log Day Flour 1 50 g a link and bold code"
+    long = "word " * 100
+    assert len(markdown_preview(long)) <= 200
+    assert markdown_preview(long).endswith("…")
