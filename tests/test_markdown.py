@@ -82,7 +82,10 @@ def test_random_tag_soup_renders_inert(text):
 
 
 def test_list_previews_are_plain_words():
-    source = "## Log\n\n| Day | Flour |\n| --- | :---: |\n| 1 | 50 g |\n\n---\n\n- [a link](https://x.example) and **bold** `code`"
+    source = (
+        "## Log\n\n| Day | Flour |\n| --- | :---: |\n| 1 | 50 g |\n\n---\n\n"
+        "- [a link](https://x.example) and **bold** `code`"
+    )
     assert markdown_preview(source) == "Log Day Flour 1 50 g a link and bold code"
     long = "word " * 100
     assert len(markdown_preview(long)) <= 200
