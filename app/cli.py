@@ -94,8 +94,12 @@ def seed_command(feedback: int, notes: int, users: int, random_seed: int) -> Non
     if db.engine.dialect.name == "sqlite":
         # Fold the bulk load's write-ahead log into the database now; otherwise the first
         # readers of the app wait for that recovery and may time out.
-        with db.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Outside any transaction: a checkpoint cannot run inside one.
+        connection = db.engine.raw_connection()
+        try:
+            connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
     click.echo(
         f"Added {users} members (password {DEMO_PASSWORD!r}), "
         f"{feedback} feedback items and {notes} notes."
