@@ -33,7 +33,14 @@ def sanitize_html(html: str) -> str:
 
 
 def render_markdown(text: str) -> Markup:
-    return Markup(sanitize_html(_markdown.render(text)))  # noqa: S704 - sanitised just above
+    """A note's Markdown as safe HTML. Headings move one level down: the page's <h1> is
+    the note's title, so a `# Heading` in the note becomes an <h2>."""
+    tokens = _markdown.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    html = _markdown.renderer.render(tokens, _markdown.options, {})
+    return Markup(sanitize_html(html))  # noqa: S704 - sanitised just above
 
 
 PREVIEW_LENGTH = 200

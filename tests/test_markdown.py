@@ -53,7 +53,7 @@ def test_ordinary_markdown_renders():
         "# Title\n\nSome *emphasis*, **strong**, `code` and a [link](https://example.org).\n\n"
         "1. one\n2. two\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~"
     )
-    assert "<h1>Title</h1>" in html
+    assert "<h2>Title</h2>" in html  # one level below the page's own <h1>
     assert "<em>emphasis</em>" in html and "<strong>strong</strong>" in html
     assert "<code>code</code>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer">link</a>' in html
