@@ -16,7 +16,7 @@ from werkzeug.exceptions import (
 
 from app.extensions import db
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("corkboard.errors")
 
 # Seconds a client is asked to wait before retrying while the database is unavailable.
 DATABASE_RETRY_AFTER = 5
