@@ -34,8 +34,8 @@ class Searchable:
     def visible(self) -> list:
         """Conditions for what everyone may find (the public list's rules)."""
         if self.model is Feedback:
-            return [Feedback.hidden.is_(False)]
-        return [Note.visibility == "public", Note.hidden.is_(False)]
+            return [Feedback.hidden == sa.false()]
+        return [Note.visibility == "public", Note.hidden == sa.false()]
 
 
 SEARCHABLE = {

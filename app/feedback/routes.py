@@ -26,7 +26,7 @@ def visible_feedback() -> sa.Select:
     """Feedback everyone may see (moderators hide the rest), newest first."""
     return (
         sa.select(Feedback)
-        .where(Feedback.hidden.is_(False))
+        .where(Feedback.hidden == sa.false())
         .order_by(Feedback.created_at.desc(), Feedback.id.desc())
     )
 

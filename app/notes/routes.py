@@ -47,7 +47,7 @@ def public_notes() -> sa.Select:
     return (
         sa.select(Note)
         .options(joinedload(Note.author))
-        .where(Note.visibility == "public", Note.hidden.is_(False))
+        .where(Note.visibility == "public", Note.hidden == sa.false())
         .order_by(*NEWEST_FIRST)
     )
 
@@ -71,7 +71,7 @@ def mine():
     own = (
         sa.select(Note)
         .options(joinedload(Note.author))
-        .where(Note.author_id == current_user.id, Note.hidden.is_(False))
+        .where(Note.author_id == current_user.id, Note.hidden == sa.false())
         .order_by(*NEWEST_FIRST)
     )
     page = paginate(own, Note, current_app.config["NOTES_PER_PAGE"])
