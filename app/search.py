@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import request
 from markupsafe import Markup, escape
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Feedback, Note
+from app.pagination import Page, numbered_page, paginate
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -48,6 +50,18 @@ SEARCHABLE = {
 class Hit:
     item: Any
     snippet: Markup
+
+
+def search_or_list(model: type, listing: sa.Select, per_page: int) -> tuple[Page, str]:
+    """The page a list view shows: search results for `?q=`, else a page of `listing`.
+
+    Returns the page and the (stripped) query, empty when there is none.
+    """
+    query = request.args.get("q", "").strip()
+    if not query:
+        return paginate(listing, model, per_page), ""
+    fetch = lambda limit, offset: search(model, query, limit=limit, offset=offset)  # noqa: E731
+    return numbered_page(fetch, per_page), query
 
 
 def search_terms(query: str) -> list[str]:

@@ -8,7 +8,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user
@@ -16,8 +15,7 @@ from flask_login import current_user
 from app.extensions import db, limiter
 from app.feedback.forms import FeedbackForm
 from app.models import Feedback, add_once
-from app.pagination import numbered_page, paginate
-from app.search import search
+from app.search import search_or_list
 
 bp = Blueprint("feedback", __name__)
 
@@ -33,14 +31,9 @@ def visible_feedback() -> sa.Select:
 
 @bp.get("/")
 def index():
-    per_page = current_app.config["FEEDBACK_PER_PAGE"]
-    query = request.args.get("q", "").strip()
-    if query:
-        page = numbered_page(
-            lambda limit, offset: search(Feedback, query, limit=limit, offset=offset), per_page
-        )
-    else:
-        page = paginate(visible_feedback(), Feedback, per_page)
+    page, query = search_or_list(
+        Feedback, visible_feedback(), current_app.config["FEEDBACK_PER_PAGE"]
+    )
     return render_template("feedback/index.html", page=page, query=query)
 
 

@@ -8,7 +8,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -17,8 +16,8 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import Note, add_once
 from app.notes.forms import NoteForm
-from app.pagination import numbered_page, paginate
-from app.search import search
+from app.pagination import paginate
+from app.search import search_or_list
 
 bp = Blueprint("notes", __name__)
 
@@ -54,14 +53,7 @@ def public_notes() -> sa.Select:
 
 @bp.get("/")
 def index():
-    per_page = current_app.config["NOTES_PER_PAGE"]
-    query = request.args.get("q", "").strip()
-    if query:
-        page = numbered_page(
-            lambda limit, offset: search(Note, query, limit=limit, offset=offset), per_page
-        )
-    else:
-        page = paginate(public_notes(), Note, per_page)
+    page, query = search_or_list(Note, public_notes(), current_app.config["NOTES_PER_PAGE"])
     return render_template("notes/index.html", page=page, query=query)
 
 
