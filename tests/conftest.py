@@ -181,29 +181,25 @@ def auth(client):
     return Auth(client)
 
 
-@pytest.fixture
-def user(app):
-    """A member, detached: read its attributes, don't lazy-load through it."""
+def detached_member(app, **fields):
+    """A stored member, detached: read its attributes, don't lazy-load through it."""
     with app.app_context():
-        member = make_user(username="alice", email="alice@example.org", password=PASSWORD)
+        member = make_user(password=PASSWORD, **fields)
         db.session.refresh(member)
         db.session.expunge(member)
     return member
+
+
+@pytest.fixture
+def user(app):
+    return detached_member(app, username="alice", email="alice@example.org")
 
 
 @pytest.fixture
 def other_user(app):
-    with app.app_context():
-        member = make_user(username="bob", email="bob@example.org", password=PASSWORD)
-        db.session.refresh(member)
-        db.session.expunge(member)
-    return member
+    return detached_member(app, username="bob", email="bob@example.org")
 
 
 @pytest.fixture
 def admin(app):
-    with app.app_context():
-        boss = make_user(username="boss", email="boss@example.org", is_admin=True)
-        db.session.refresh(boss)
-        db.session.expunge(boss)
-    return boss
+    return detached_member(app, username="boss", email="boss@example.org", is_admin=True)
