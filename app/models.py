@@ -130,6 +130,11 @@ class Feedback(db.Model):
 
     author: Mapped[User | None] = relationship(back_populates="feedback", lazy="raise")
 
+    @classmethod
+    def shown_to_everyone(cls) -> sa.ColumnElement[bool]:
+        """The SQL condition for feedback the public lists and search show."""
+        return cls.hidden == sa.false()
+
     def is_visible_to(self, user) -> bool:
         return not self.hidden or user.is_admin
 
@@ -164,6 +169,11 @@ class Note(db.Model):
 
     def is_owned_by(self, user) -> bool:
         return user.id is not None and user.id == self.author_id
+
+    @classmethod
+    def shown_to_everyone(cls) -> sa.ColumnElement[bool]:
+        """The SQL condition for notes the public lists and search show."""
+        return sa.and_(cls.visibility == "public", cls.hidden == sa.false())
 
     def is_visible_to(self, user) -> bool:
         """Private notes exist only for their owner; hidden ones only for admins."""

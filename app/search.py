@@ -34,10 +34,8 @@ class Searchable:
     columns: tuple[str, str]  # in the order the migration indexed them
 
     def visible(self) -> list:
-        """Conditions for what everyone may find (the public list's rules)."""
-        if self.model is Feedback:
-            return [Feedback.hidden == sa.false()]
-        return [Note.visibility == "public", Note.hidden == sa.false()]
+        """Conditions for what everyone may find: the public lists' rules."""
+        return [self.model.shown_to_everyone()]
 
 
 SEARCHABLE = {

@@ -24,7 +24,7 @@ def visible_feedback() -> sa.Select:
     """Feedback everyone may see (moderators hide the rest), newest first."""
     return (
         sa.select(Feedback)
-        .where(Feedback.hidden == sa.false())
+        .where(Feedback.shown_to_everyone())
         .order_by(Feedback.created_at.desc(), Feedback.id.desc())
     )
 

@@ -46,7 +46,7 @@ def public_notes() -> sa.Select:
     return (
         sa.select(Note)
         .options(joinedload(Note.author))
-        .where(Note.visibility == "public", Note.hidden == sa.false())
+        .where(Note.shown_to_everyone())
         .order_by(*NEWEST_FIRST)
     )
 
