@@ -1,8 +1,8 @@
 """Full-text search over feedback and notes: one interface, a backend per database.
 
-The structures searched are created by the "add full-text search" migration: FTS5 tables on
-SQLite, GIN indexes on PostgreSQL, FULLTEXT indexes on MariaDB/MySQL. Whatever people type
-is reduced to plain words first, so no input can be read as search syntax.
+The structures searched are created by migrations: FTS5 tables on SQLite, a stored
+`search_vector` with a GIN index on PostgreSQL, FULLTEXT indexes on MariaDB/MySQL. Whatever
+people type is reduced to plain words first, so no input can be read as search syntax.
 """
 
 import re
@@ -22,20 +22,22 @@ from app.pagination import Page, numbered_page, paginate
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 SNIPPET_LENGTH = 200
-# Relevance is ranked among the newest matches, at most this many: a word found in half a
-# million rows must not make every search rank half a million rows.
-MAX_CANDIDATES = 500
+# Search ranks the newest matches, at most this many: a word found in half a million rows
+# must not make every search read half a million rows.
+MAX_CANDIDATES = 200
+# Ranking reads this much of each candidate's text (notes may be long).
+SCORED_LENGTH = 2000
 
 
 @dataclass(frozen=True)
 class Searchable:
     model: type
     table: str
-    columns: tuple[str, str]  # in the order the migration indexed them
+    columns: tuple[str, str]  # title-like, then body, as the migrations indexed them
 
-    def visible(self) -> list:
-        """Conditions for what everyone may find: the public lists' rules."""
-        return [self.model.shown_to_everyone()]
+    def scored_columns(self) -> tuple:
+        title, body = (getattr(self.model, name) for name in self.columns)
+        return self.model.id, title, sa.func.substr(body, 1, SCORED_LENGTH)
 
 
 SEARCHABLE = {
@@ -69,84 +71,82 @@ def search_terms(query: str) -> list[str]:
 
 
 def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]:
-    """The visible `model` items matching every word of `query`, best first.
+    """The visible `model` items holding every word of `query`, best first.
 
-    Each backend gives the newest visible matches' ids with a score, higher for better.
-
-    Ranking covers the newest MAX_CANDIDATES matches, so a search costs the same however
-    common its words are; with fewer matches than that, every match is ranked.
+    The database's full-text engine finds the newest MAX_CANDIDATES matches; `rank` orders
+    them, the same way on every database. A search therefore costs about the same however
+    common its words are and however large the table.
     """
     terms = search_terms(query)
     if not terms:
         return []
     spec = SEARCHABLE[model]
     backend = {
-        "sqlite": sqlite_matches,
-        "postgresql": postgresql_matches,
-        "mysql": mysql_matches,
-        "mariadb": mysql_matches,
+        "sqlite": sqlite_candidates,
+        "postgresql": postgresql_candidates,
+        "mysql": mysql_candidates,
+        "mariadb": mysql_candidates,
     }[db.engine.dialect.name]
-    candidates = backend(spec, terms).subquery()
-    select = (
-        sa.select(model)
-        .join(candidates, model.id == candidates.c.id)
-        .where(*spec.visible())  # again: a backend's candidates may include others' rows
-        .order_by(candidates.c.score.desc(), model.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
+    candidates = db.session.execute(backend(spec, terms).limit(MAX_CANDIDATES)).all()
+    ids = rank(candidates, terms)[offset : offset + limit]
+    if not ids:
+        return []
+    select = sa.select(model).where(model.id.in_(ids))
     if model is Note:
         select = select.options(joinedload(Note.author))
-    items = db.session.scalars(select).all()
-    text_column = spec.columns[1]
-    return [Hit(item, snippet(getattr(item, text_column), terms)) for item in items]
+    items = {item.id: item for item in db.session.scalars(select)}
+    body = spec.columns[1]
+    return [Hit(items[id], snippet(getattr(items[id], body), terms)) for id in ids]
 
 
-def sqlite_matches(spec: Searchable, terms: list[str]) -> sa.Select:
-    # Each word quoted as an FTS5 string; the last one also matches as a prefix.
-    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
-    quoted[-1] += "*"
+def word_pattern(terms: list[str]) -> re.Pattern:
+    """Words starting with any of `terms` (so "zebra" also finds "zebras")."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*", re.I)
+
+
+def rank(candidates: list[sa.Row], terms: list[str]) -> list[int]:
+    """Ids of (id, title, body) rows, most relevant first, newest first among equals.
+
+    A BM25-like score: every candidate holds every word, so what counts is how often the
+    words occur (with diminishing returns), in how short a text, and whether the title
+    has them too. Occurrences are counted as substrings of the lower-cased text: as good a
+    signal here as whole words, at a fraction of a regular expression's cost.
+    """
+    if not candidates:
+        return []
+    lengths = [body.count(" ") + 1 for _, _, body in candidates]
+    average = sum(lengths) / len(lengths)
+    scores = {}
+    for (id, title, body), length in zip(candidates, lengths, strict=True):
+        title, body = title.lower(), body.lower()
+        in_title = sum(title.count(term) for term in terms)
+        in_body = sum(body.count(term) for term in terms)
+        norm = 0.25 + 0.75 * length / average
+        scores[id] = in_title / (in_title + 0.5) + in_body * 2.2 / (in_body + 1.2 * norm)
+    return sorted(scores, key=lambda id: (scores[id], id), reverse=True)
+
+
+def sqlite_candidates(spec: Searchable, terms: list[str]) -> sa.Select:
+    # Each word quoted as an FTS5 string: no syntax of the searcher's survives. FTS5 walks
+    # its matches newest (highest rowid) first and stops at the limit.
+    quoted = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
     fts = sa.table(f"{spec.table}_fts", sa.column("rowid"))
-    fts_name = sa.literal_column(f"{spec.table}_fts")
-    match = fts_name.op("MATCH")(" ".join(quoted))
-    # FTS5 walks its matches newest (highest rowid) first and stops at the limit. Scoring
-    # then takes a rowid range, which FTS5 serves directly (`rowid IN (...)` it does not).
-    newest = (
-        sa.select(fts.c.rowid)
-        .join(spec.model, spec.model.id == fts.c.rowid)
-        .where(match, *spec.visible())
-        .order_by(fts.c.rowid.desc())
-        .limit(MAX_CANDIDATES)
-        .subquery()
-    )
-    oldest_candidate = sa.select(sa.func.min(newest.c.rowid)).scalar_subquery()
-    return sa.select(
-        fts.c.rowid.label("id"),
-        (-sa.func.bm25(fts_name)).label("score"),  # bm25() is lower for better matches
-    ).where(match, fts.c.rowid >= oldest_candidate)
-
-
-def postgresql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
-    # The very expression the GIN index was built on, so the index serves the match.
-    first, second = (getattr(spec.model, name) for name in spec.columns)
-    english = sa.literal_column("'english'")
-    document = sa.func.to_tsvector(english, first.concat(sa.literal_column("' '")).concat(second))
-    # Terms are bare words, so this tsquery has no syntax but ours: all words, the last
-    # one also as a prefix.
-    query = sa.func.to_tsquery(english, " & ".join(terms) + ":*")
-    newest = newest_ids(spec, document.op("@@")(query))
-    return sa.select(spec.model.id, sa.func.ts_rank_cd(document, query).label("score")).where(
-        spec.model.id.in_(newest)
-    )
-
-
-def newest_ids(spec: Searchable, match: sa.ColumnElement) -> sa.Select:
+    match = sa.literal_column(f"{spec.table}_fts").op("MATCH")(quoted)
     return (
-        sa.select(spec.model.id)
-        .where(match, *spec.visible())
-        .order_by(spec.model.id.desc())
-        .limit(MAX_CANDIDATES)
+        sa.select(*spec.scored_columns())
+        .select_from(fts)
+        .join(spec.model, spec.model.id == fts.c.rowid)
+        .where(match, spec.model.shown_to_everyone())
+        .order_by(fts.c.rowid.desc())
     )
+
+
+def postgresql_candidates(spec: Searchable, terms: list[str]) -> sa.Select:
+    # The stored search_vector column (see the "store search vectors" migration). The terms
+    # are bare words, so this tsquery has no syntax but ours: every word, stemmed.
+    vector = sa.literal_column(f"{spec.table}.search_vector")
+    query = sa.func.to_tsquery(sa.literal_column("'english'"), " & ".join(terms))
+    return newest(spec, vector.op("@@")(query))
 
 
 # InnoDB ignores these and words shorter than innodb_ft_min_token_size; requiring one
@@ -157,34 +157,35 @@ INNODB_STOPWORDS = frozenset(
 )
 
 
-def mysql_matches(spec: Searchable, terms: list[str]) -> sa.Select:
-    # Boolean mode: every indexable word required, each also as a prefix. The words are
-    # bare \w+, so they carry no operators of their own.
+def mysql_candidates(spec: Searchable, terms: list[str]) -> sa.Select:
+    # Boolean mode with every indexable word required; the words are bare \w+, so they
+    # carry no operators of their own.
     first, second = (getattr(spec.model, name) for name in spec.columns)
     against = " ".join(
-        f"{'' if len(term) < 3 or term in INNODB_STOPWORDS else '+'}{term}*" for term in terms
+        f"{'' if len(term) < 3 or term in INNODB_STOPWORDS else '+'}{term}" for term in terms
     )
-    relevance = mysql.match(first, second, against=against).in_boolean_mode()
-    # MariaDB cannot LIMIT inside IN (...): join the newest candidates instead.
-    newest = newest_ids(spec, relevance > 0).subquery()
-    score = sa.type_coerce(relevance, sa.Float).label("score")
-    return sa.select(spec.model.id, score).join(newest, newest.c.id == spec.model.id)
+    return newest(spec, mysql.match(first, second, against=against).in_boolean_mode() > 0)
+
+
+def newest(spec: Searchable, match: sa.ColumnElement) -> sa.Select:
+    return (
+        sa.select(*spec.scored_columns())
+        .where(match, spec.model.shown_to_everyone())
+        .order_by(spec.model.id.desc())
+    )
 
 
 def snippet(text: str, terms: list[str]) -> Markup:
     """A short, escaped excerpt around the first match, with the matched words in <mark>."""
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*", re.I)
+    pattern = word_pattern(terms)
     first = pattern.search(text)
     start = max(0, first.start() - SNIPPET_LENGTH // 3) if first else 0
     end = min(len(text), start + SNIPPET_LENGTH)
     window = text[start:end]
-    pieces, position = [], 0
+    pieces, position = ["…" if start else ""], 0
     for match in pattern.finditer(window):
-        pieces.append(escape(window[position : match.start()]))
-        pieces.append(Markup("<mark>%s</mark>") % match.group())
+        pieces += (escape(window[position : match.start()]), "<mark>", escape(match.group()))
+        pieces.append("</mark>")
         position = match.end()
-    pieces.append(escape(window[position:]))
-    ellipsis = Markup("…")
-    return Markup("").join(
-        [ellipsis if start else "", *pieces, ellipsis if end < len(text) else ""]
-    )
+    pieces += (escape(window[position:]), "…" if end < len(text) else "")
+    return Markup("".join(pieces))

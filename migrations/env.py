@@ -19,12 +19,16 @@ target_metadata = migrate_ext.db.metadata
 
 
 # Full-text search structures differ per database and live only in migrations (see the
-# "add full-text search" revision); models do not describe them, so comparisons skip them.
+# "add full-text search" and "store search vectors" revisions); models do not describe them,
+# so comparisons skip them.
 SEARCH_TABLES = ("feedback_fts", "notes_fts")
+SEARCH_COLUMN = "search_vector"
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     if type_ == "table" and name.startswith(SEARCH_TABLES):
+        return False
+    if type_ == "column" and name == SEARCH_COLUMN:
         return False
     return not (type_ == "index" and name.startswith("ix_search_"))
 
