@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import joinedload
 
@@ -175,6 +175,9 @@ def newest(spec: Searchable, match: sa.ColumnElement) -> sa.Select:
     )
 
 
+MARK, END_MARK, ELLIPSIS = Markup("<mark>"), Markup("</mark>"), Markup("…")
+
+
 def snippet(text: str, terms: list[str]) -> Markup:
     """A short, escaped excerpt around the first match, with the matched words in <mark>."""
     pattern = word_pattern(terms)
@@ -182,10 +185,9 @@ def snippet(text: str, terms: list[str]) -> Markup:
     start = max(0, first.start() - SNIPPET_LENGTH // 3) if first else 0
     end = min(len(text), start + SNIPPET_LENGTH)
     window = text[start:end]
-    pieces, position = ["…" if start else ""], 0
+    pieces, position = [ELLIPSIS if start else ""], 0
     for match in pattern.finditer(window):
-        pieces += (escape(window[position : match.start()]), "<mark>", escape(match.group()))
-        pieces.append("</mark>")
+        pieces += (window[position : match.start()], MARK, match.group(), END_MARK)
         position = match.end()
-    pieces += (escape(window[position:]), "…" if end < len(text) else "")
-    return Markup("".join(pieces))
+    pieces += (window[position:], ELLIPSIS if end < len(text) else "")
+    return Markup("").join(pieces)  # escapes every piece but the Markup ones
