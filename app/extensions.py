@@ -2,6 +2,7 @@
 
 import sqlite3
 
+import psycopg
 from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
 
 # Named constraints are what batch migrations on SQLite and downgrades need.
 NAMING_CONVENTION = {
@@ -40,6 +42,11 @@ def configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+def reading_request() -> bool:
+    """Whether the current request only reads (requests must not write on GET)."""
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
 @event.listens_for(Engine, "begin")
 def begin_sqlite_transaction(connection) -> None:
     """Requests that may write take SQLite's write lock when their transaction begins.
@@ -50,8 +57,15 @@ def begin_sqlite_transaction(connection) -> None:
     """
     if connection.dialect.name != "sqlite":
         return
-    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    connection.exec_driver_sql("BEGIN" if reading_request() else "BEGIN IMMEDIATE")
+
+
+@event.listens_for(Pool, "checkout")
+def read_postgresql_without_transaction(dbapi_connection, connection_record, proxy) -> None:
+    """On PostgreSQL, GET requests read in autocommit mode: no BEGIN and no ROLLBACK, two
+    round trips fewer on every page. Everything else runs in a transaction as usual."""
+    if isinstance(dbapi_connection, psycopg.Connection):
+        dbapi_connection.autocommit = reading_request()
 
 
 class Base(DeclarativeBase):

@@ -1,0 +1,44 @@
+"""How requests hold the database: writes in a transaction, and on PostgreSQL page reads
+without one (each BEGIN and ROLLBACK is a round trip to the server)."""
+
+import pytest
+import sqlalchemy as sa
+from psycopg.pq import TransactionStatus
+
+from app.extensions import db
+
+
+def in_transaction() -> bool:
+    """Whether the session's connection is inside a transaction after it has read."""
+    connection = db.session.connection()
+    connection.execute(sa.text("SELECT id FROM feedback LIMIT 1"))
+    dbapi_connection = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        return dbapi_connection.info.transaction_status != TransactionStatus.IDLE
+    if connection.dialect.name == "sqlite":
+        return dbapi_connection.in_transaction
+    return bool(connection.execute(sa.text("SELECT @@in_transaction")).scalar())
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_requests_that_may_write_run_in_a_transaction(app, method):
+    with app.test_request_context("/feedback/new", method=method):
+        assert in_transaction()
+        db.session.rollback()
+
+
+def test_page_reads_skip_the_transaction_on_postgresql_only(app):
+    with app.test_request_context("/feedback/", method="GET"):
+        postgresql = db.engine.dialect.name == "postgresql"
+        assert in_transaction() is not postgresql
+        db.session.rollback()
+
+
+def test_a_connection_that_served_a_read_writes_in_a_transaction_again(app):
+    # The pool hands the same connection to the next request: its mode must follow.
+    with app.test_request_context("/feedback/", method="GET"):
+        in_transaction()
+        db.session.close()
+    with app.test_request_context("/feedback/new", method="POST"):
+        assert in_transaction()
+        db.session.rollback()
