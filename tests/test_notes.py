@@ -166,6 +166,23 @@ def test_deleting_a_member_deletes_their_notes_and_unlinks_feedback(app, user):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Note)) == 0
 
 
+def test_numbered_note_pages_are_newest_first_and_skip_what_others_cannot_see(
+    app, client, user, other_user
+):
+    with app.app_context():
+        alice = db.session.get(User, user.id)
+        titles = []
+        for n in range(45):
+            make_note(alice, title=f"Shared {n}")
+            titles.append(f"Shared {n}")
+            make_note(alice, title=f"Diary {n}", visibility="private")
+        make_note(alice, title="Removed", hidden=True)
+    second = client.get("/notes/?page=2").text
+    assert re.findall(r">(Shared \d+|Diary \d+|Removed)<", second) == titles[24:4:-1]
+    third = client.get("/notes/?page=3").text
+    assert re.findall(r">(Shared \d+|Diary \d+|Removed)<", third) == titles[4::-1]
+
+
 def test_note_lists_run_the_same_queries_for_1_or_30_notes(app, sql_statements):
     visitor, member = app.test_client(), app.test_client()
 
