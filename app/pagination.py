@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import abort, request
@@ -24,6 +25,7 @@ from app.extensions import db
 MAX_PAGE = 1_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CURSOR = re.compile(r"(\d{1,17})-(\d{1,10})")
+URL_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted in query strings
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,12 @@ class Page:
             return range(0)
         last = self.number + 1 if self.has_next else self.number
         return range(max(1, self.number - 2), last + 1)
+
+
+def with_query(path: str, *arguments: dict) -> str:
+    """`path` with the query arguments merged from `arguments`, encoded as url_for would."""
+    merged = {name: value for each in arguments for name, value in each.items()}
+    return f"{path}?{urlencode(merged, safe=URL_SAFE)}" if merged else path
 
 
 def encode_cursor(item) -> str:

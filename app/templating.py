@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask import Flask
 
 from app.markdown import markdown_preview, render_markdown
+from app.pagination import with_query
 
 
 def readable_time(value: datetime) -> str:
@@ -16,3 +17,4 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(readable_time)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(markdown_preview)
+    app.add_template_filter(with_query)

@@ -137,6 +137,18 @@ def test_search_pages_are_numbered_and_keep_the_query(app, client):
     assert client.get("/feedback/?page=3&q=okapi").status_code == 404
 
 
+def test_page_links_keep_an_unusual_query_intact(app, client):
+    with app.app_context():
+        for n in range(25):
+            make_feedback(name=f"Fan {n}", message=f"Crème brûlée & okapi, number {n}")
+    first = client.get("/feedback/", query_string={"q": "brûlée & okapi?"}).text
+    older = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert older == "/feedback/?page=2&q=br%C3%BBl%C3%A9e+%26+okapi?"
+    second = client.get(older).text
+    assert len(results(second)) == 5
+    assert "Feedback matching “brûlée &amp; okapi?”" in second
+
+
 def test_search_runs_a_constant_number_of_queries(app, client, sql_statements, board):
     sql_statements.clear()
     client.get("/feedback/?q=zebra")
