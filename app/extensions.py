@@ -12,7 +12,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import Pool
 
 # Named constraints are what batch migrations on SQLite and downgrades need.
@@ -53,11 +53,11 @@ def begin_sqlite_transaction(connection) -> None:
 
     A deferred transaction that reads and then writes cannot wait for the lock in WAL mode:
     SQLite fails it with "database is locked" at once. Taking the lock up front makes
-    concurrent writers queue (up to busy_timeout) instead; GET requests read without it.
+    concurrent writers queue (up to busy_timeout) instead. GET requests issue no BEGIN:
+    each of their reads is a transaction of its own, as on PostgreSQL below.
     """
-    if connection.dialect.name != "sqlite":
-        return
-    connection.exec_driver_sql("BEGIN" if reading_request() else "BEGIN IMMEDIATE")
+    if connection.dialect.name == "sqlite" and not reading_request():
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @event.listens_for(Pool, "checkout")
@@ -66,6 +66,14 @@ def read_postgresql_without_transaction(dbapi_connection, connection_record, pro
     round trips fewer on every page. Everything else runs in a transaction as usual."""
     if isinstance(dbapi_connection, psycopg.Connection):
         dbapi_connection.autocommit = reading_request()
+
+
+@event.listens_for(Session, "before_flush")
+def refuse_writes_while_reading(session, flush_context, instances) -> None:
+    """GET requests must not write; they read outside a transaction, so a write there could
+    not be rolled back with the rest of the request. Refuse it loudly instead."""
+    if reading_request():
+        raise RuntimeError(f"a {request.method} request tried to write to the database")
 
 
 class Base(DeclarativeBase):

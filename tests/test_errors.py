@@ -50,14 +50,14 @@ def test_bad_request_is_a_400_page(app, client):
 def test_unexpected_error_is_a_500_page_and_the_session_is_rolled_back(app_factory):
     app = app_factory(PROPAGATE_EXCEPTIONS=False)
 
-    @app.get("/boom")
+    @app.post("/boom")
     def boom():
         db.session.add(Feedback(name="half", message="stored?"))
         db.session.flush()
         raise RuntimeError("secret internals")
 
     client = app.test_client()
-    response = client.get("/boom")
+    response = client.post("/boom")
     assert_site_page(response, 500, "Something broke")
     assert "secret internals" not in response.text
     assert stored(app) == []

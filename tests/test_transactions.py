@@ -1,11 +1,12 @@
-"""How requests hold the database: writes in a transaction, and on PostgreSQL page reads
-without one (each BEGIN and ROLLBACK is a round trip to the server)."""
+"""How requests hold the database: writes in a transaction, page reads without one on
+SQLite and PostgreSQL (on PostgreSQL each BEGIN and ROLLBACK is a round trip)."""
 
 import pytest
 import sqlalchemy as sa
 from psycopg.pq import TransactionStatus
 
 from app.extensions import db
+from app.models import Feedback
 
 
 def in_transaction() -> bool:
@@ -27,10 +28,10 @@ def test_requests_that_may_write_run_in_a_transaction(app, method):
         db.session.rollback()
 
 
-def test_page_reads_skip_the_transaction_on_postgresql_only(app):
+def test_page_reads_skip_the_transaction_on_sqlite_and_postgresql(app):
     with app.test_request_context("/feedback/", method="GET"):
-        postgresql = db.engine.dialect.name == "postgresql"
-        assert in_transaction() is not postgresql
+        autocommit = db.engine.dialect.name in ("sqlite", "postgresql")
+        assert in_transaction() is not autocommit
         db.session.rollback()
 
 
@@ -42,3 +43,17 @@ def test_a_connection_that_served_a_read_writes_in_a_transaction_again(app):
     with app.test_request_context("/feedback/new", method="POST"):
         assert in_transaction()
         db.session.rollback()
+
+
+def test_a_get_request_that_tries_to_write_fails_and_stores_nothing(app_factory):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/careless")
+    def careless():
+        db.session.add(Feedback(name="careless", message="written on GET"))
+        db.session.commit()
+        return "stored"
+
+    assert app.test_client().get("/careless").status_code == 500
+    with app.app_context():
+        assert db.session.scalars(sa.select(Feedback)).all() == []
