@@ -94,7 +94,8 @@ def numbered_page(fetch: Callable[[int, int], list], per_page: int) -> Page:
 
 
 def paginate(query: sa.Select, model, per_page: int) -> Page:
-    """A page of `query`, which selects `model` rows newest first by (created_at, id)."""
+    """A page of `query`, which selects columns of `model` (its id and created_at among
+    them) newest first by (created_at, id)."""
     after, before = request.args.get("after"), request.args.get("before")
     if after is None and before is None:
         page = numbered_page(
@@ -109,7 +110,7 @@ def paginate(query: sa.Select, model, per_page: int) -> Page:
     key = sa.tuple_(model.created_at, model.id)
     if after is not None:
         older = query.where(key < sa.tuple_(*decode_cursor(after)))
-        rows = db.session.scalars(older.limit(per_page + 1)).all()
+        rows = db.session.execute(older.limit(per_page + 1)).all()
         items, more = rows[:per_page], len(rows) > per_page
         if not items:
             abort(404)
@@ -122,7 +123,7 @@ def paginate(query: sa.Select, model, per_page: int) -> Page:
 
     oldest_first = query.order_by(None).order_by(model.created_at, model.id)
     newer = oldest_first.where(key > sa.tuple_(*decode_cursor(before)))
-    rows = db.session.scalars(newer.limit(per_page + 1)).all()
+    rows = db.session.execute(newer.limit(per_page + 1)).all()
     if len(rows) <= per_page:
         # Nothing newer beyond these: this is the top of the list, so show the first page
         # (a full one), not a short page of whatever happened to be newer than the cursor.
@@ -140,12 +141,12 @@ def numbered_rows(query: sa.Select, model, limit: int, offset: int) -> list:
     rows are read for the page itself. Skipping 10,000 whole rows cost three times as much.
     """
     if not offset:
-        return db.session.scalars(query.limit(limit)).all()
+        return db.session.execute(query.limit(limit)).all()
     ids = query.with_only_columns(model.id).limit(limit).offset(offset).subquery()
-    return db.session.scalars(query.join(ids, model.id == ids.c.id)).all()
+    return db.session.execute(query.join(ids, model.id == ids.c.id)).all()
 
 
 def first_page(query: sa.Select, per_page: int) -> Page:
-    rows = db.session.scalars(query.limit(per_page + 1)).all()
+    rows = db.session.execute(query.limit(per_page + 1)).all()
     items = rows[:per_page]
     return Page(items, 1, {"after": encode_cursor(items[-1])} if len(rows) > per_page else None)

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from flask import request
 from markupsafe import Markup
 from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Feedback, Note
@@ -91,10 +90,7 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
     ids = rank(candidates, terms)[offset : offset + limit]
     if not ids:
         return []
-    select = sa.select(model).where(model.id.in_(ids))
-    if model is Note:
-        select = select.options(joinedload(Note.author))
-    items = {item.id: item for item in db.session.scalars(select)}
+    items = {row.id: row for row in db.session.execute(model.cards().where(model.id.in_(ids)))}
     body = spec.columns[1]
     return [Hit(items[id], snippet(getattr(items[id], body), terms)) for id in ids]
 

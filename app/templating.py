@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from flask import Flask
+from markupsafe import Markup
 
 from app.markdown import markdown_preview, render_markdown
 from app.pagination import with_query
@@ -13,8 +14,19 @@ def readable_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
 
 
+def time_tag(value: datetime) -> Markup:
+    """A <time> element: readable text, the exact time on hover, ISO 8601 for machines
+    (corkboard.js turns the text into "3 minutes ago")."""
+    readable = readable_time(value)
+    return Markup('<time datetime="%s" title="%s">%s</time>') % (
+        value.isoformat(),
+        readable,
+        readable,
+    )
+
+
 def register_template_helpers(app: Flask) -> None:
-    app.add_template_filter(readable_time)
+    app.add_template_filter(time_tag)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(markdown_preview)
     app.add_template_filter(with_query)

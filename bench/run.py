@@ -208,8 +208,8 @@ def pages(app) -> dict[str, str]:
         total = db.session.scalar(
             sa.select(sa.func.count()).select_from(visible_feedback().subquery())
         )
-        deep = db.session.scalars(visible_feedback().offset(max(total - 100, 0)).limit(1)).one()
-        middle = db.session.scalars(visible_feedback().offset(total // 2).limit(1)).one()
+        deep = db.session.execute(visible_feedback().offset(max(total - 100, 0)).limit(1)).one()
+        middle = db.session.execute(visible_feedback().offset(total // 2).limit(1)).one()
         last_page = (total - 1) // app.config["FEEDBACK_PER_PAGE"] + 1
         paths = {
             "/feedback/ page 1": "/feedback/",

@@ -23,7 +23,7 @@ bp = Blueprint("feedback", __name__)
 def visible_feedback() -> sa.Select:
     """Feedback everyone may see (moderators hide the rest), newest first."""
     return (
-        sa.select(Feedback)
+        Feedback.cards()
         .where(Feedback.shown_to_everyone())
         .order_by(Feedback.created_at.desc(), Feedback.id.desc())
     )

@@ -18,8 +18,8 @@ PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 @bp.get("/")
 def index():
     limit = current_app.config["HOME_ITEMS"]
-    feedback = db.session.scalars(visible_feedback().limit(limit)).all()
-    notes = db.session.scalars(public_notes().limit(limit)).all()
+    feedback = db.session.execute(visible_feedback().limit(limit)).all()
+    notes = db.session.execute(public_notes().limit(limit)).all()
     return render_template("main/index.html", feedback=feedback, notes=notes)
 
 

@@ -43,12 +43,7 @@ def get_note(id: int, action: str = "view") -> Note:
 
 def public_notes() -> sa.Select:
     """Notes everyone may see, with their authors, newest first."""
-    return (
-        sa.select(Note)
-        .options(joinedload(Note.author))
-        .where(Note.shown_to_everyone())
-        .order_by(*NEWEST_FIRST)
-    )
+    return Note.cards().where(Note.shown_to_everyone()).order_by(*NEWEST_FIRST)
 
 
 @bp.get("/")
@@ -61,8 +56,7 @@ def index():
 @login_required
 def mine():
     own = (
-        sa.select(Note)
-        .options(joinedload(Note.author))
+        Note.cards()
         .where(Note.author_id == current_user.id, Note.hidden == sa.false())
         .order_by(*NEWEST_FIRST)
     )
