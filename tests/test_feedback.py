@@ -1,6 +1,7 @@
 """Leaving, listing and reading feedback, as a visitor does it."""
 
 import re
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Feedback
 from app.pagination import encode_cursor
+from app.templating import time_tag
 from tests.factories import make_feedback, make_feedback_series
 
 VALID = {"name": "Ada", "message": "Lovely board."}
@@ -140,6 +142,26 @@ def test_detail_shows_the_time_in_a_time_element(app, client):
     assert match.group(1) == item.created_at.isoformat()
     assert match.group(1).endswith("+00:00")
     assert "UTC" in match.group(2)
+
+
+EET = timezone(timedelta(hours=2))
+
+
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        (datetime(2026, 3, 5, 7, 9, tzinfo=UTC), "5 Mar 2026, 07:09 UTC"),
+        (datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), "31 Dec 2026, 23:59 UTC"),
+        (
+            datetime(2027, 1, 1, 1, 30, tzinfo=timezone(timedelta(hours=2))),
+            "31 Dec 2026, 23:30 UTC",
+        ),
+    ],
+)
+def test_times_read_the_same_for_everyone_in_utc(moment, shown):
+    assert time_tag(moment) == (
+        f'<time datetime="{moment.isoformat()}" title="{shown}">{shown}</time>'
+    )
 
 
 @pytest.mark.parametrize(
