@@ -203,6 +203,12 @@ class Note(db.Model):
         return f"<Note {self.id} {self.title!r}>"
 
 
+def read_rows(statement: sa.Select) -> list[sa.Row]:
+    """The rows of a read-only `statement` of columns (a list's cards, search candidates):
+    run on the session's connection, without the ORM's per-row bookkeeping."""
+    return db.session.connection().execute(statement).all()
+
+
 def add_once(item: Feedback | Note) -> tuple[Feedback | Note, bool]:
     """Add `item` unless its form was posted before; the caller commits.
 

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import abort, request
 
-from app.extensions import db
+from app.models import read_rows
 
 # Beyond this a page number is treated as nonsense (and the OFFSET stays far from overflow).
 MAX_PAGE = 1_000_000
@@ -110,7 +110,7 @@ def paginate(query: sa.Select, model, per_page: int) -> Page:
     key = sa.tuple_(model.created_at, model.id)
     if after is not None:
         older = query.where(key < sa.tuple_(*decode_cursor(after)))
-        rows = db.session.execute(older.limit(per_page + 1)).all()
+        rows = read_rows(older.limit(per_page + 1))
         items, more = rows[:per_page], len(rows) > per_page
         if not items:
             abort(404)
@@ -123,7 +123,7 @@ def paginate(query: sa.Select, model, per_page: int) -> Page:
 
     oldest_first = query.order_by(None).order_by(model.created_at, model.id)
     newer = oldest_first.where(key > sa.tuple_(*decode_cursor(before)))
-    rows = db.session.execute(newer.limit(per_page + 1)).all()
+    rows = read_rows(newer.limit(per_page + 1))
     if len(rows) <= per_page:
         # Nothing newer beyond these: this is the top of the list, so show the first page
         # (a full one), not a short page of whatever happened to be newer than the cursor.
@@ -141,12 +141,12 @@ def numbered_rows(query: sa.Select, model, limit: int, offset: int) -> list:
     rows are read for the page itself. Skipping 10,000 whole rows cost three times as much.
     """
     if not offset:
-        return db.session.execute(query.limit(limit)).all()
+        return read_rows(query.limit(limit))
     ids = query.with_only_columns(model.id).limit(limit).offset(offset).subquery()
-    return db.session.execute(query.join(ids, model.id == ids.c.id)).all()
+    return read_rows(query.join(ids, model.id == ids.c.id))
 
 
 def first_page(query: sa.Select, per_page: int) -> Page:
-    rows = db.session.execute(query.limit(per_page + 1)).all()
+    rows = read_rows(query.limit(per_page + 1))
     items = rows[:per_page]
     return Page(items, 1, {"after": encode_cursor(items[-1])} if len(rows) > per_page else None)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.dialects import mysql
 
 from app.extensions import db
-from app.models import Feedback, Note
+from app.models import Feedback, Note, read_rows
 from app.pagination import Page, numbered_page, paginate
 
 MAX_QUERY_LENGTH = 200
@@ -86,11 +86,11 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
         "mysql": mysql_candidates,
         "mariadb": mysql_candidates,
     }[db.engine.dialect.name]
-    candidates = db.session.execute(backend(spec, terms).limit(MAX_CANDIDATES)).all()
+    candidates = read_rows(backend(spec, terms).limit(MAX_CANDIDATES))
     ids = rank(candidates, terms)[offset : offset + limit]
     if not ids:
         return []
-    items = {row.id: row for row in db.session.execute(model.cards().where(model.id.in_(ids)))}
+    items = {row.id: row for row in read_rows(model.cards().where(model.id.in_(ids)))}
     body = spec.columns[1]
     return [Hit(items[id], snippet(getattr(items[id], body), terms)) for id in ids]
 

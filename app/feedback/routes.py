@@ -1,5 +1,7 @@
 """Feedback pages: the list, one item, and the form to leave some."""
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -20,6 +22,7 @@ from app.search import search_or_list
 bp = Blueprint("feedback", __name__)
 
 
+@cache  # statements are immutable: build this one once, not on every request
 def visible_feedback() -> sa.Select:
     """Feedback everyone may see (moderators hide the rest), newest first."""
     return (

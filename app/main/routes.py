@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from app.extensions import db
 from app.feedback.routes import visible_feedback
+from app.models import read_rows
 from app.notes.routes import public_notes
 
 bp = Blueprint("main", __name__)
@@ -18,8 +19,8 @@ PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 @bp.get("/")
 def index():
     limit = current_app.config["HOME_ITEMS"]
-    feedback = db.session.execute(visible_feedback().limit(limit)).all()
-    notes = db.session.execute(public_notes().limit(limit)).all()
+    feedback = read_rows(visible_feedback().limit(limit))
+    notes = read_rows(public_notes().limit(limit))
     return render_template("main/index.html", feedback=feedback, notes=notes)
 
 

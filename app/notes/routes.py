@@ -1,5 +1,7 @@
 """Notes: the public list, a member's own notes, and writing, editing and deleting them."""
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -41,6 +43,7 @@ def get_note(id: int, action: str = "view") -> Note:
     return note
 
 
+@cache  # statements are immutable: build this one once, not on every request
 def public_notes() -> sa.Select:
     """Notes everyone may see, with their authors, newest first."""
     return Note.cards().where(Note.shown_to_everyone()).order_by(*NEWEST_FIRST)
