@@ -203,10 +203,10 @@ class Note(db.Model):
         return f"<Note {self.id} {self.title!r}>"
 
 
-def read_rows(statement: sa.Select) -> list[sa.Row]:
+def read_rows(statement: sa.Select, params: dict | None = None) -> list[sa.Row]:
     """The rows of a read-only `statement` of columns (a list's cards, search candidates):
     run on the session's connection, without the ORM's per-row bookkeeping."""
-    return db.session.connection().execute(statement).all()
+    return db.session.connection().execute(statement, params).all()
 
 
 def add_once(item: Feedback | Note) -> tuple[Feedback | Note, bool]:

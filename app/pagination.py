@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -93,60 +94,83 @@ def numbered_page(fetch: Callable[[int, int], list], per_page: int) -> Page:
     return Page(rows[:per_page], number, next_args, prev_args)
 
 
-def paginate(query: sa.Select, model, per_page: int) -> Page:
-    """A page of `query`, which selects columns of `model` (its id and created_at among
-    them) newest first by (created_at, id)."""
-    after, before = request.args.get("after"), request.args.get("before")
-    if after is None and before is None:
-        page = numbered_page(
-            lambda limit, offset: numbered_rows(query, model, limit, offset), per_page
-        )
-        # Older steps from a numbered page use a cursor too, so they stay cheap at any depth.
-        older = {"after": encode_cursor(page.items[-1])} if page.has_next else None
-        return Page(page.items, page.number, older, page.prev_args)
-    if after is not None and before is not None:
-        abort(404)
+@dataclass(frozen=True)
+class ListStatements:
+    """The statements that page through one list, with bind parameters for what varies."""
 
+    first: sa.Select  # the newest :limit rows
+    numbered: sa.Select  # :limit rows after the newest :offset
+    older: sa.Select  # :limit rows older than (:created_at, :id), newest first
+    newer: sa.Select  # :limit rows newer than (:created_at, :id), oldest first
+
+
+@cache
+def list_statements(query: sa.Select, model) -> ListStatements:
+    """Every statement `paginate` runs for `query`, built once per process.
+
+    The lists' queries are built once too, so each request executes the very same statement
+    objects: SQLAlchemy then skips building, hashing and matching them to their compiled
+    SQL, which cost as much as running the query.
+    """
+    limit, offset = sa.bindparam("limit"), sa.bindparam("offset")
     key = sa.tuple_(model.created_at, model.id)
-    if after is not None:
-        older = query.where(key < sa.tuple_(*decode_cursor(after)))
-        rows = read_rows(older.limit(per_page + 1))
-        items, more = rows[:per_page], len(rows) > per_page
-        if not items:
-            abort(404)
-        return Page(
-            items,
-            None,
-            {"after": encode_cursor(items[-1])} if more else None,
-            {"before": encode_cursor(items[0])},
-        )
-
+    cursor = sa.tuple_(sa.bindparam("created_at", type_=model.created_at.type), sa.bindparam("id"))
+    # Numbered pages walk the skipped rows in the list's index alone, reading only ids, then
+    # read whole rows for the page itself: skipping 10,000 whole rows cost three times more.
+    ids = query.with_only_columns(model.id).limit(limit).offset(offset).subquery()
     oldest_first = query.order_by(None).order_by(model.created_at, model.id)
-    newer = oldest_first.where(key > sa.tuple_(*decode_cursor(before)))
-    rows = read_rows(newer.limit(per_page + 1))
-    if len(rows) <= per_page:
-        # Nothing newer beyond these: this is the top of the list, so show the first page
-        # (a full one), not a short page of whatever happened to be newer than the cursor.
-        return first_page(query, per_page)
-    items = rows[:per_page][::-1]
-    return Page(
-        items, None, {"after": encode_cursor(items[-1])}, {"before": encode_cursor(items[0])}
+    return ListStatements(
+        first=query.limit(limit),
+        numbered=query.join(ids, model.id == ids.c.id),
+        older=query.where(key < cursor).limit(limit),
+        newer=oldest_first.where(key > cursor).limit(limit),
     )
 
 
-def numbered_rows(query: sa.Select, model, limit: int, offset: int) -> list:
-    """`limit` rows of `query` after the first `offset`.
+def paginate(query: sa.Select, model, per_page: int, **params) -> Page:
+    """A page of `query`, which selects columns of `model` (its id and created_at among
+    them) newest first by (created_at, id). Build `query` once (it keys a cache) with bind
+    parameters for what varies between requests, and pass their values as `params`."""
+    statements = list_statements(query, model)
 
-    The skipped rows are walked in the list's index alone, selecting only their ids; whole
-    rows are read for the page itself. Skipping 10,000 whole rows cost three times as much.
-    """
-    if not offset:
-        return read_rows(query.limit(limit))
-    ids = query.with_only_columns(model.id).limit(limit).offset(offset).subquery()
-    return read_rows(query.join(ids, model.id == ids.c.id))
+    def rows(statement: sa.Select, **values) -> list:
+        return read_rows(statement, params | values)
+
+    after, before = request.args.get("after"), request.args.get("before")
+    if after is None and before is None:
+
+        def fetch(limit: int, offset: int) -> list:
+            if not offset:
+                return rows(statements.first, limit=limit)
+            return rows(statements.numbered, limit=limit, offset=offset)
+
+        page = numbered_page(fetch, per_page)
+        # Older steps from a numbered page use a cursor too, so they stay cheap at any depth.
+        return Page(page.items, page.number, older(page.items, page.has_next), page.prev_args)
+    if after is not None and before is not None:
+        abort(404)
+
+    limit = per_page + 1
+    if after is not None:
+        created_at, id = decode_cursor(after)
+        found = rows(statements.older, limit=limit, created_at=created_at, id=id)
+        if not found:
+            abort(404)
+        items = found[:per_page]
+        newer = {"before": encode_cursor(items[0])}
+        return Page(items, None, older(items, len(found) > per_page), newer)
+
+    created_at, id = decode_cursor(before)
+    found = rows(statements.newer, limit=limit, created_at=created_at, id=id)
+    if len(found) <= per_page:
+        # Nothing newer beyond these: this is the top of the list, so show the first page
+        # (a full one), not a short page of whatever happened to be newer than the cursor.
+        found = rows(statements.first, limit=limit)
+        return Page(found[:per_page], 1, older(found[:per_page], len(found) > per_page))
+    items = found[:per_page][::-1]
+    return Page(items, None, older(items, True), {"before": encode_cursor(items[0])})
 
 
-def first_page(query: sa.Select, per_page: int) -> Page:
-    rows = read_rows(query.limit(per_page + 1))
-    items = rows[:per_page]
-    return Page(items, 1, {"after": encode_cursor(items[-1])} if len(rows) > per_page else None)
+def older(items: list, more: bool) -> dict | None:
+    """The link arguments of the page older than `items`, if there is one."""
+    return {"after": encode_cursor(items[-1])} if more else None

@@ -100,6 +100,21 @@ def test_mine_shows_own_public_and_private_notes(app, client, auth, user, other_
     assert "Bob public" not in page
 
 
+def test_every_page_of_mine_holds_only_the_members_own_notes(app, client, auth, user, other_user):
+    with app.app_context():
+        alice, bob = db.session.get(User, user.id), db.session.get(User, other_user.id)
+        for n in range(25):
+            make_note(alice, title=f"Alice {n}", visibility="private" if n % 2 else "public")
+            make_note(bob, title=f"Bob {n}")
+    auth.login("alice")
+    first = client.get("/notes/mine").text
+    older = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    pages = [first, client.get(older).text, client.get("/notes/mine?page=2").text]
+    shown = [re.findall(r">((?:Alice|Bob) \d+)<", page) for page in pages]
+    assert shown[0] == [f"Alice {n}" for n in range(24, 4, -1)]
+    assert shown[1] == shown[2] == [f"Alice {n}" for n in range(4, -1, -1)]
+
+
 def test_edit_prefills_and_saves_field_by_field(app, client, auth, user, other_user):
     with app.app_context():
         note = make_note(db.session.get(User, user.id), title="Draft", content="old")
