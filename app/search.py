@@ -6,7 +6,9 @@ people type is reduced to plain words first, so no input can be read as search s
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -79,20 +81,39 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
     terms = search_terms(query)
     if not terms:
         return []
-    spec = SEARCHABLE[model]
-    backend = {
-        "sqlite": sqlite_candidates,
-        "postgresql": postgresql_candidates,
-        "mysql": mysql_candidates,
-        "mariadb": mysql_candidates,
-    }[db.engine.dialect.name]
-    candidates = read_rows(backend(spec, terms).limit(MAX_CANDIDATES))
+    backend = BACKENDS[db.engine.dialect.name]
+    statements = search_statements(model, backend)
+    candidates = read_rows(statements.candidates, {"match": backend.match(terms)})
     ids = rank(candidates, terms)[offset : offset + limit]
     if not ids:
         return []
-    items = {row.id: row for row in read_rows(model.cards().where(model.id.in_(ids)))}
-    body = spec.columns[1]
+    items = {row.id: row for row in read_rows(statements.items, {"ids": ids})}
+    body = SEARCHABLE[model].columns[1]
     return [Hit(items[id], snippet(getattr(items[id], body), terms)) for id in ids]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A database's full-text engine: the newest visible matches of a `:match` parameter,
+    and that parameter's value for a list of plain words."""
+
+    candidates: Callable[[Searchable], sa.Select]
+    match: Callable[[list[str]], str]
+
+
+@dataclass(frozen=True)
+class SearchStatements:
+    candidates: sa.Select  # (id, title, body) of the newest matches of :match
+    items: sa.Select  # the cards of the items :ids
+
+
+@cache
+def search_statements(model: type, backend: Backend) -> SearchStatements:
+    """Built once per model and database, like the lists' statements (see pagination)."""
+    return SearchStatements(
+        candidates=backend.candidates(SEARCHABLE[model]).limit(MAX_CANDIDATES),
+        items=model.cards().where(model.id.in_(sa.bindparam("ids", expanding=True))),
+    )
 
 
 def word_pattern(terms: list[str]) -> re.Pattern:
@@ -122,12 +143,15 @@ def rank(candidates: list[sa.Row], terms: list[str]) -> list[int]:
     return sorted(scores, key=lambda id: (scores[id], id), reverse=True)
 
 
-def sqlite_candidates(spec: Searchable, terms: list[str]) -> sa.Select:
-    # Each word quoted as an FTS5 string: no syntax of the searcher's survives. FTS5 walks
-    # its matches newest (highest rowid) first and stops at the limit.
-    quoted = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+def sqlite_match(terms: list[str]) -> str:
+    # Each word quoted as an FTS5 string: no syntax of the searcher's survives.
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def sqlite_candidates(spec: Searchable) -> sa.Select:
+    # FTS5 walks its matches newest (highest rowid) first and stops at the limit.
     fts = sa.table(f"{spec.table}_fts", sa.column("rowid"))
-    match = sa.literal_column(f"{spec.table}_fts").op("MATCH")(quoted)
+    match = sa.literal_column(f"{spec.table}_fts").op("MATCH")(sa.bindparam("match"))
     return (
         sa.select(*spec.scored_columns())
         .select_from(fts)
@@ -137,11 +161,15 @@ def sqlite_candidates(spec: Searchable, terms: list[str]) -> sa.Select:
     )
 
 
-def postgresql_candidates(spec: Searchable, terms: list[str]) -> sa.Select:
-    # The stored search_vector column (see the "store search vectors" migration). The terms
-    # are bare words, so this tsquery has no syntax but ours: every word, stemmed.
+def postgresql_match(terms: list[str]) -> str:
+    # The terms are bare words, so this tsquery has no syntax but ours: every word.
+    return " & ".join(terms)
+
+
+def postgresql_candidates(spec: Searchable) -> sa.Select:
+    # The stored search_vector column (see the "store search vectors" migration), stemmed.
     vector = sa.literal_column(f"{spec.table}.search_vector")
-    query = sa.func.to_tsquery(sa.literal_column("'english'"), " & ".join(terms))
+    query = sa.func.to_tsquery(sa.literal_column("'english'"), sa.bindparam("match"))
     return newest(spec, vector.op("@@")(query))
 
 
@@ -153,14 +181,18 @@ INNODB_STOPWORDS = frozenset(
 )
 
 
-def mysql_candidates(spec: Searchable, terms: list[str]) -> sa.Select:
+def mysql_match(terms: list[str]) -> str:
     # Boolean mode with every indexable word required; the words are bare \w+, so they
     # carry no operators of their own.
-    first, second = (getattr(spec.model, name) for name in spec.columns)
-    against = " ".join(
+    return " ".join(
         f"{'' if len(term) < 3 or term in INNODB_STOPWORDS else '+'}{term}" for term in terms
     )
-    return newest(spec, mysql.match(first, second, against=against).in_boolean_mode() > 0)
+
+
+def mysql_candidates(spec: Searchable) -> sa.Select:
+    first, second = (getattr(spec.model, name) for name in spec.columns)
+    match = mysql.match(first, second, against=sa.bindparam("match")).in_boolean_mode()
+    return newest(spec, match > 0)
 
 
 def newest(spec: Searchable, match: sa.ColumnElement) -> sa.Select:
@@ -170,6 +202,13 @@ def newest(spec: Searchable, match: sa.ColumnElement) -> sa.Select:
         .order_by(spec.model.id.desc())
     )
 
+
+BACKENDS = {
+    "sqlite": Backend(sqlite_candidates, sqlite_match),
+    "postgresql": Backend(postgresql_candidates, postgresql_match),
+    "mysql": Backend(mysql_candidates, mysql_match),
+    "mariadb": Backend(mysql_candidates, mysql_match),
+}
 
 MARK, END_MARK, ELLIPSIS = Markup("<mark>"), Markup("</mark>"), Markup("…")
 
