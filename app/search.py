@@ -133,14 +133,15 @@ def rank(candidates: list[sa.Row], terms: list[str]) -> list[int]:
         return []
     lengths = [body.count(" ") + 1 for _, _, body in candidates]
     average = sum(lengths) / len(lengths)
-    scores = {}
+    scored = []
     for (id, title, body), length in zip(candidates, lengths, strict=True):
-        title, body = title.lower(), body.lower()
-        in_title = sum(title.count(term) for term in terms)
-        in_body = sum(body.count(term) for term in terms)
+        in_title = sum(map(title.lower().count, terms))
+        in_body = sum(map(body.lower().count, terms))
         norm = 0.25 + 0.75 * length / average
-        scores[id] = in_title / (in_title + 0.5) + in_body * 2.2 / (in_body + 1.2 * norm)
-    return sorted(scores, key=lambda id: (scores[id], id), reverse=True)
+        score = in_title / (in_title + 0.5) + in_body * 2.2 / (in_body + 1.2 * norm)
+        scored.append((score, id))
+    scored.sort(reverse=True)
+    return [id for _, id in scored]
 
 
 def sqlite_match(terms: list[str]) -> str:
