@@ -88,8 +88,8 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
     if not ids:
         return []
     items = {row.id: row for row in read_rows(statements.items, {"ids": ids})}
-    body = SEARCHABLE[model].columns[1]
-    return [Hit(items[id], snippet(getattr(items[id], body), terms)) for id in ids]
+    body, words = SEARCHABLE[model].columns[1], word_pattern(terms)
+    return [Hit(items[id], snippet(getattr(items[id], body), words)) for id in ids]
 
 
 @dataclass(frozen=True)
@@ -214,9 +214,9 @@ BACKENDS = {
 MARK, END_MARK, ELLIPSIS = Markup("<mark>"), Markup("</mark>"), Markup("…")
 
 
-def snippet(text: str, terms: list[str]) -> Markup:
-    """A short, escaped excerpt around the first match, with the matched words in <mark>."""
-    pattern = word_pattern(terms)
+def snippet(text: str, pattern: re.Pattern) -> Markup:
+    """A short, escaped excerpt around the first match of `pattern` (a `word_pattern`),
+    with the matched words in <mark>."""
     first = pattern.search(text)
     start = max(0, first.start() - SNIPPET_LENGTH // 3) if first else 0
     end = min(len(text), start + SNIPPET_LENGTH)
