@@ -72,17 +72,25 @@ def check_deploy() -> None:
         raise SystemExit(1)
 
 
-def refresh_planner_statistics() -> None:
-    """After a bulk load the query planner's row estimates are stale until the database
-    analyses the tables again; stale estimates pick bad plans for the first hours."""
-    tables = ("users", "feedback", "notes")
-    with db.engine.begin() as connection:
+def settle_after_bulk_load() -> None:
+    """Bring the database up to date with a bulk load.
+
+    The query planner's row estimates stay stale until the tables are analysed again, and
+    stale estimates pick bad plans for the first hours. PostgreSQL also vacuums, marking the
+    new rows all-visible: until then index-only scans (numbered pages skip rows with one)
+    still visit the table for each row. SQLite folds its write-ahead log into the database,
+    or the app's first readers wait for that recovery and may time out.
+    """
+    tables = ", ".join(("users", "feedback", "notes"))
+    # Outside any transaction: neither VACUUM nor a checkpoint can run inside one.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+            connection.exec_driver_sql(f"VACUUM (ANALYZE) {tables}")
         elif connection.dialect.name == "sqlite":
             connection.exec_driver_sql("ANALYZE")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
-            connection.exec_driver_sql(f"ANALYZE TABLE {', '.join(tables)}")
+            connection.exec_driver_sql(f"ANALYZE TABLE {tables}")
 
 
 @click.command("seed")
@@ -104,16 +112,7 @@ def seed_command(feedback: int, notes: int, users: int, random_seed: int) -> Non
             progress=bar.update,
         )
     db.session.commit()
-    refresh_planner_statistics()
-    if db.engine.dialect.name == "sqlite":
-        # Fold the bulk load's write-ahead log into the database now; otherwise the first
-        # readers of the app wait for that recovery and may time out.
-        # Outside any transaction: a checkpoint cannot run inside one.
-        connection = db.engine.raw_connection()
-        try:
-            connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            connection.close()
+    settle_after_bulk_load()
     click.echo(
         f"Added {users} members (password {DEMO_PASSWORD!r}), "
         f"{feedback} feedback items and {notes} notes."

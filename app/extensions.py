@@ -56,7 +56,9 @@ def begin_sqlite_transaction(connection) -> None:
     concurrent writers queue (up to busy_timeout) instead. GET requests issue no BEGIN:
     each of their reads is a transaction of its own, as on PostgreSQL below.
     """
-    if connection.dialect.name == "sqlite" and not reading_request():
+    if connection.dialect.name != "sqlite" or reading_request():
+        return
+    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

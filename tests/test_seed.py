@@ -60,3 +60,25 @@ def test_notes_need_members(app):
     result = app.test_cli_runner().invoke(args=["seed", "--notes", "3", "--users", "0"])
     assert result.exit_code != 0
     assert "notes need authors" in result.output
+
+
+def planner_knows_the_rows(connection) -> bool:
+    """Whether the database's statistics (and on PostgreSQL its visibility map) cover the
+    feedback table, as after ANALYZE (and VACUUM)."""
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        visible = (
+            "SELECT relallvisible > 0 AND reltuples > 0 FROM pg_class WHERE relname = 'feedback'"
+        )
+        return bool(connection.exec_driver_sql(visible).scalar())
+    if dialect == "sqlite":
+        stats = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'feedback'"
+        return bool(connection.exec_driver_sql(stats).scalar())
+    rows = "SELECT table_rows FROM information_schema.tables WHERE table_name = 'feedback'"
+    return connection.exec_driver_sql(rows).scalar() > 0
+
+
+def test_seeding_leaves_the_planner_up_to_date(app):
+    seed(app, "--feedback", "300", "--notes", "0", "--users", "0")
+    with app.app_context(), db.engine.connect() as connection:
+        assert planner_knows_the_rows(connection)
