@@ -54,7 +54,8 @@ def begin_sqlite_transaction(connection) -> None:
     A deferred transaction that reads and then writes cannot wait for the lock in WAL mode:
     SQLite fails it with "database is locked" at once. Taking the lock up front makes
     concurrent writers queue (up to busy_timeout) instead. GET requests issue no BEGIN:
-    each of their reads is a transaction of its own, as on PostgreSQL below.
+    each of their reads is a transaction of its own, as on PostgreSQL below. Neither do
+    connections given `execution_options(isolation_level="AUTOCOMMIT")`.
     """
     if connection.dialect.name != "sqlite" or reading_request():
         return
@@ -66,8 +67,19 @@ def begin_sqlite_transaction(connection) -> None:
 def read_postgresql_without_transaction(dbapi_connection, connection_record, proxy) -> None:
     """On PostgreSQL, GET requests read in autocommit mode: no BEGIN and no ROLLBACK, two
     round trips fewer on every page. Everything else runs in a transaction as usual."""
-    if isinstance(dbapi_connection, psycopg.Connection):
-        dbapi_connection.autocommit = reading_request()
+    if (
+        isinstance(dbapi_connection, psycopg.Connection)
+        and reading_request()
+        and not dbapi_connection.autocommit  # already is: leave it as its owner wants it
+    ):
+        dbapi_connection.autocommit = True
+        connection_record.info["reading"] = True
+
+
+@event.listens_for(Pool, "checkin")
+def end_postgresql_read(dbapi_connection, connection_record) -> None:
+    if connection_record.info.pop("reading", False) and dbapi_connection is not None:
+        dbapi_connection.autocommit = False
 
 
 @event.listens_for(Session, "before_flush")
