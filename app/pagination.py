@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -104,7 +104,7 @@ class ListStatements:
     newer: sa.Select  # :limit rows newer than (:created_at, :id), oldest first
 
 
-@cache
+@lru_cache(maxsize=64)  # bounded, should a caller build its query per request after all
 def list_statements(query: sa.Select, model) -> ListStatements:
     """Every statement `paginate` runs for `query`, built once per process.
 
