@@ -74,7 +74,10 @@ def planner_knows_the_rows(connection) -> bool:
     if dialect == "sqlite":
         stats = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'feedback'"
         return bool(connection.exec_driver_sql(stats).scalar())
-    rows = "SELECT table_rows FROM information_schema.tables WHERE table_name = 'feedback'"
+    rows = (
+        "SELECT table_rows FROM information_schema.tables"
+        " WHERE table_schema = DATABASE() AND table_name = 'feedback'"
+    )
     return connection.exec_driver_sql(rows).scalar() > 0
 
 
