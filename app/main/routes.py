@@ -8,8 +8,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from app.extensions import db
 from app.feedback.routes import visible_feedback
-from app.models import read_rows
+from app.models import Feedback, Note, read_rows
 from app.notes.routes import public_notes
+from app.pagination import list_statements
 
 bp = Blueprint("main", __name__)
 
@@ -19,8 +20,10 @@ PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 @bp.get("/")
 def index():
     limit = current_app.config["HOME_ITEMS"]
-    feedback = read_rows(visible_feedback().limit(limit))
-    notes = read_rows(public_notes().limit(limit))
+    # The lists' own first-page statements, built once (see app/pagination.py).
+    first = {"limit": limit}
+    feedback = read_rows(list_statements(visible_feedback(), Feedback).first, first)
+    notes = read_rows(list_statements(public_notes(), Note).first, first)
     return render_template("main/index.html", feedback=feedback, notes=notes)
 
 
