@@ -33,8 +33,11 @@ SCORED_LENGTH = 2000
 @dataclass(frozen=True)
 class Searchable:
     model: type
-    table: str
     columns: tuple[str, str]  # title-like, then body, as the migrations indexed them
+
+    @property
+    def table(self) -> str:
+        return self.model.__tablename__
 
     def scored_columns(self) -> tuple:
         title, body = (getattr(self.model, name) for name in self.columns)
@@ -42,8 +45,8 @@ class Searchable:
 
 
 SEARCHABLE = {
-    Feedback: Searchable(Feedback, "feedback", ("name", "message")),
-    Note: Searchable(Note, "notes", ("title", "content")),
+    Feedback: Searchable(Feedback, ("name", "message")),
+    Note: Searchable(Note, ("title", "content")),
 }
 
 
