@@ -52,8 +52,9 @@ def database_url(value: str | None) -> str | None:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    # pool_pre_ping lets the app recover by itself after the database restarts.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Pooled connections are pinged after sitting idle instead (app/extensions.py), which
+    # lets the app recover by itself after the database restarts.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
 
     # Largest note: 100,000 characters, up to 4 bytes each, percent-encoded (x3) in a form.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -70,7 +70,7 @@ def render_data_refused(error: sa.exc.DataError):
 
 def render_database_unavailable(error: sa.exc.OperationalError):
     """The database refused or dropped us: a 503, with the session cleaned up for the next
-    request. The pool pings connections before use, so the app recovers on its own."""
+    request. Idle pooled connections are pinged before use, so the app recovers on its own."""
     db.session.rollback()
     log.error("database unavailable: %s", error.orig if error.orig is not None else error)
     response = error_page(ServiceUnavailable(), 503)

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound; `create_app` binds them to an app."""
 
 import sqlite3
+import time
 
 import psycopg
 from flask import has_request_context, request
@@ -12,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import Pool
 
@@ -61,6 +63,38 @@ def begin_sqlite_transaction(connection) -> None:
         return
     if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# A pooled connection used less than this many seconds ago is handed out without a ping.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+@event.listens_for(Pool, "checkin")
+def note_when_idle(dbapi_connection, connection_record) -> None:
+    connection_record.info["idle_since"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def ping_idle_connection(dbapi_connection, connection_record, proxy) -> None:
+    """Check that a database server still holds a connection that sat idle, so the app
+    recovers by itself after the server restarts; a failed ping makes the pool connect
+    afresh. Like pool_pre_ping, but a connection that served a request a moment ago is
+    trusted: a ping per request was a round trip as costly as a list page's query.
+    (Should the server go away within that moment, the request fails with a 503 and the
+    pool replaces every connection.)
+    """
+    idle_since = connection_record.info.get("idle_since")
+    if isinstance(dbapi_connection, sqlite3.Connection) or idle_since is None:
+        return  # a file needs no ping; a new connection was just made
+    if time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()  # the ping may have begun a transaction
+    except Exception as error:  # whatever the driver raises for a lost connection
+        raise DisconnectionError(f"stale connection: {error}") from error
 
 
 @event.listens_for(Pool, "checkout")
