@@ -204,9 +204,11 @@ class Note(db.Model):
 
 
 def read_rows(statement: sa.Select, params: dict | None = None) -> list[sa.Row]:
-    """The rows of a read-only `statement` of columns (a list's cards, search candidates):
-    run on the session's connection, without the ORM's per-row bookkeeping."""
-    return db.session.connection().execute(statement, params).all()
+    """The rows of a read-only `statement` of columns (a list's cards, search candidates),
+    read on a pooled connection of their own: outside the ORM session, whose set-up and
+    transaction cost a list page as much as its query did."""
+    with db.engine.connect() as connection:
+        return connection.execute(statement, params).all()
 
 
 def add_once(item: Feedback | Note) -> tuple[Feedback | Note, bool]:

@@ -231,6 +231,56 @@ def test_numbered_pages_still_work_for_bookmarks(app, client):
     )
 
 
+def items_on(client, path: str) -> list[str]:
+    return re.findall(r"Item \d+", client.get(path).text)
+
+
+def test_a_numbered_page_seen_again_is_read_from_where_it_began(app, client, sql_statements):
+    with app.app_context():
+        make_feedback_series(45)
+    first_visit = items_on(client, "/feedback/?page=2")
+    sql_statements.clear()
+    assert items_on(client, "/feedback/?page=2") == first_visit
+    assert len(sql_statements) == 1
+    if db_dialect(app) in ("sqlite", "postgresql"):
+        # A keyset read from the page's first row, not an OFFSET walk.
+        assert "(feedback.created_at, feedback.id) <=" in sql_statements[0]
+
+
+def test_numbered_pages_follow_new_and_hidden_feedback(app, client):
+    with app.app_context():
+        ids = [item.id for item in make_feedback_series(45)]
+    assert items_on(client, "/feedback/?page=2")[0] == "Item 24"
+
+    post_feedback(client, message="Item 45")
+    assert items_on(client, "/feedback/?page=2")[0] == "Item 25"
+
+    with app.app_context():
+        db.session.get(Feedback, ids[44]).hidden = True
+        db.session.get(Feedback, ids[43]).hidden = True
+        db.session.commit()
+    assert items_on(client, "/feedback/?page=2")[0] == "Item 23"
+
+
+def test_numbered_pages_follow_writes_made_by_another_connection(app, client):
+    """Another worker, another server or a script: their writes move pages too."""
+    with app.app_context():
+        make_feedback_series(45)
+        url = db.engine.url
+    assert items_on(client, "/feedback/?page=2")[0] == "Item 24"
+
+    elsewhere = sa.create_engine(url)
+    with elsewhere.begin() as connection:
+        connection.execute(sa.delete(Feedback.__table__).where(Feedback.message == "Item 40"))
+    elsewhere.dispose()
+    assert items_on(client, "/feedback/?page=2")[0] == "Item 23"
+
+
+def db_dialect(app) -> str:
+    with app.app_context():
+        return db.engine.dialect.name
+
+
 @pytest.mark.parametrize(
     "query",
     [

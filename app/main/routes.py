@@ -21,9 +21,9 @@ PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 def index():
     limit = current_app.config["HOME_ITEMS"]
     # The lists' own first-page statements, built once (see app/pagination.py).
-    first = {"limit": limit}
-    feedback = read_rows(list_statements(visible_feedback(), Feedback).first, first)
-    notes = read_rows(list_statements(public_notes(), Note).first, first)
+    dialect = db.engine.dialect.name
+    feedback = read_rows(list_statements(visible_feedback(), Feedback, limit, dialect).first)
+    notes = read_rows(list_statements(public_notes(), Note, limit, dialect).first)
     return render_template("main/index.html", feedback=feedback, notes=notes)
 
 
