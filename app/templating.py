@@ -1,9 +1,11 @@
 """Jinja filters and globals the templates share."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from flask import Flask
-from markupsafe import Markup, escape
+from flask import Flask, request
+from markupsafe import Markup
 
 from app.markdown import markdown_preview, render_markdown
 from app.pagination import with_query
@@ -20,13 +22,33 @@ def readable_time(value: datetime) -> str:
 def time_tag(value: datetime) -> Markup:
     """A <time> element: readable text, the exact time on hover, ISO 8601 for machines
     (corkboard.js turns the text into "3 minutes ago"). A list renders twenty of these,
-    so the element is formatted directly rather than through Markup's % operator."""
-    readable = escape(readable_time(value))
-    machine = escape(value.isoformat())
-    return Markup(f'<time datetime="{machine}" title="{readable}">{readable}</time>')  # noqa: S704
+    so the element is formatted directly: both texts are digits, month names and
+    punctuation, with nothing to escape."""
+    readable = readable_time(value)
+    return Markup(f'<time datetime="{value.isoformat()}" title="{readable}">{readable}</time>')  # noqa: S704
+
+
+def remembered_url_for(app: Flask) -> Callable[..., str]:
+    """`url_for` for templates, remembering each URL it built. A page's links (the layout's
+    navigation, its stylesheet and script) are the same on every request, and building one
+    cost more than rendering the rest of a link. A URL depends on the endpoint, its values
+    and where the app is mounted; links with options (`_external`, …) are built afresh."""
+    build = app.url_for
+
+    @lru_cache(maxsize=1024)
+    def remembered(script_root: str, endpoint: str, values: tuple) -> str:
+        return build(endpoint, **dict(values))
+
+    def url_for(endpoint: str, **values) -> str:
+        if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+            return build(endpoint, **values)
+        return remembered(request.script_root, endpoint, tuple(sorted(values.items())))
+
+    return url_for
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["url_for"] = remembered_url_for(app)
     app.add_template_filter(time_tag)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(markdown_preview)

@@ -350,3 +350,14 @@ def test_every_kind_of_list_page_runs_one_query(app, client, sql_statements):
         sql_statements.clear()
         assert client.get(path).status_code == 200
         assert len(sql_statements) == 1, (path, sql_statements)
+
+
+def test_links_follow_where_the_app_is_mounted(client):
+    """Layout links are remembered between requests, but never across mount points."""
+    for _ in range(2):
+        mounted = client.get("/feedback/", environ_overrides={"SCRIPT_NAME": "/board"}).text
+        assert 'href="/board/static/corkboard.css"' in mounted
+        assert 'href="/board/notes/"' in mounted
+        plain = client.get("/feedback/").text
+        assert 'href="/static/corkboard.css"' in plain
+        assert 'href="/board/' not in plain
