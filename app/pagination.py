@@ -153,8 +153,16 @@ def list_statements(query: sa.Select, model, limit: int, dialect: str) -> ListSt
     )
 
 
-# Anchors kept per connection, at most this many (pages of every list and member).
-MAX_ANCHORS = 1000
+# What a connection remembers of one kind (anchors, rankings): at most this many entries.
+MAX_REMEMBERED = 1000
+
+
+def remembered(connection: sa.Connection, kind: str) -> dict:
+    """A dict of `kind` kept with the pooled connection, emptied when it grows too large."""
+    memory = connection.info.setdefault(kind, {})
+    if len(memory) >= MAX_REMEMBERED:
+        memory.clear()
+    return memory
 
 
 def skip_to(statements: ListStatements, offset: int, params: dict) -> list[sa.Row]:
@@ -171,7 +179,7 @@ def skip_to(statements: ListStatements, offset: int, params: dict) -> list[sa.Ro
     if statements.anchored is None:
         return read_rows(statements.numbered, skip)
     with db.engine.connect() as connection:
-        anchors = connection.info.setdefault("page_anchors", {})
+        anchors = remembered(connection, "page_anchors")
         key = (statements, offset, *sorted(params.items()))
         if (anchor := anchors.get(key)) is not None:
             version, created_at, id = anchor
@@ -181,8 +189,6 @@ def skip_to(statements: ListStatements, offset: int, params: dict) -> list[sa.Ro
                 return rows
         rows = connection.execute(statements.numbered, skip).all()
     if rows:
-        if len(anchors) >= MAX_ANCHORS:
-            anchors.clear()
         anchors[key] = (rows[0].data_version, rows[0].created_at, rows[0].id)
     return rows
 

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from sqlalchemy.dialects import mysql
 
 from app.extensions import db
-from app.models import Feedback, Note, read_rows
-from app.pagination import Page, numbered_page, paginate
+from app.models import Feedback, Note
+from app.pagination import Page, data_version, numbered_page, paginate, remembered
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -79,20 +79,40 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
 
     The database's full-text engine finds the newest MAX_CANDIDATES matches; `rank` orders
     them, the same way on every database. A search therefore costs about the same however
-    common its words are and however large the table.
+    common its words are and however large the table. A connection keeps the rankings it
+    made with the data version they were made at (see `data_version`), so the same search
+    on unchanged data, or its next page, reads only the page's items.
     """
     terms = search_terms(query)
     if not terms:
         return []
-    backend = BACKENDS[db.engine.dialect.name]
-    statements = search_statements(model, backend)
-    candidates = read_rows(statements.candidates, {"match": backend.match(terms)})
-    ids = rank(candidates, terms)[offset : offset + limit]
-    if not ids:
-        return []
-    items = {row.id: row for row in read_rows(statements.items, {"ids": ids})}
+    dialect = db.engine.dialect.name
+    statements = search_statements(model, BACKENDS[dialect], dialect)
+    with db.engine.connect() as connection:
+        rankings = remembered(connection, "search_rankings")
+        key = (model, *terms)
+        if (known := rankings.get(key)) is not None:
+            version, ranked = known
+            ids = ranked[offset : offset + limit]
+            items = connection.execute(statements.items, {"ids": ids}).all() if ids else []
+            if items and items[0].data_version == version:
+                return hits(model, terms, ids, items)
+        match = {"match": BACKENDS[dialect].match(terms)}
+        candidates = connection.execute(statements.candidates, match).all()
+        ranked = rank(candidates, terms)
+        if candidates and statements.versioned:
+            rankings[key] = (candidates[0].data_version, ranked)
+        ids = ranked[offset : offset + limit]
+        if not ids:
+            return []
+        return hits(model, terms, ids, connection.execute(statements.items, {"ids": ids}).all())
+
+
+def hits(model: type, terms: list[str], ids: list[int], items: list[sa.Row]) -> list[Hit]:
+    """The items, in the order of `ids`, with their snippets."""
+    by_id = {row.id: row for row in items}
     body, words = SEARCHABLE[model].columns[1], word_pattern(terms)
-    return [Hit(items[id], snippet(getattr(items[id], body), words)) for id in ids]
+    return [Hit(by_id[id], snippet(getattr(by_id[id], body), words)) for id in ids]
 
 
 @dataclass(frozen=True)
@@ -108,15 +128,17 @@ class Backend:
 class SearchStatements:
     candidates: sa.Select  # (id, title, body) of the newest matches of :match
     items: sa.Select  # the cards of the items :ids
+    versioned: bool  # whether both also read the data version
 
 
 @cache
-def search_statements(model: type, backend: Backend) -> SearchStatements:
+def search_statements(model: type, backend: Backend, dialect: str) -> SearchStatements:
     """Built once per model and database, like the lists' statements (see pagination)."""
-    return SearchStatements(
-        candidates=backend.candidates(SEARCHABLE[model]).limit(MAX_CANDIDATES),
-        items=model.cards().where(model.id.in_(sa.bindparam("ids", expanding=True))),
-    )
+    candidates = backend.candidates(SEARCHABLE[model]).limit(MAX_CANDIDATES)
+    items = model.cards().where(model.id.in_(sa.bindparam("ids", expanding=True)))
+    if (version := data_version(dialect)) is None:
+        return SearchStatements(candidates, items, versioned=False)
+    return SearchStatements(candidates.add_columns(version), items.add_columns(version), True)
 
 
 def word_pattern(terms: list[str]) -> re.Pattern:
@@ -125,7 +147,7 @@ def word_pattern(terms: list[str]) -> re.Pattern:
 
 
 def rank(candidates: list[sa.Row], terms: list[str]) -> list[int]:
-    """Ids of (id, title, body) rows, most relevant first, newest first among equals.
+    """Ids of (id, title, body, …) rows, most relevant first, newest first among equals.
 
     A BM25-like score: every candidate holds every word, so what counts is how often the
     words occur (with diminishing returns), in how short a text, and whether the title
@@ -134,10 +156,10 @@ def rank(candidates: list[sa.Row], terms: list[str]) -> list[int]:
     """
     if not candidates:
         return []
-    lengths = [body.count(" ") + 1 for _, _, body in candidates]
+    lengths = [row[2].count(" ") + 1 for row in candidates]
     average = sum(lengths) / len(lengths)
     scored = []
-    for (id, title, body), length in zip(candidates, lengths, strict=True):
+    for (id, title, body, *_), length in zip(candidates, lengths, strict=True):
         in_title = sum(map(title.lower().count, terms))
         in_body = sum(map(body.lower().count, terms))
         norm = 0.25 + 0.75 * length / average

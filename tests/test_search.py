@@ -4,7 +4,10 @@ showing what the searcher may not see."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
+from app.extensions import db
+from app.models import Feedback
 from tests.factories import make_feedback, make_note, make_user
 
 
@@ -155,3 +158,28 @@ def test_search_runs_a_constant_number_of_queries(app, client, sql_statements, b
     client.get("/notes/?q=zebra")
     # Each: the newest matches to rank, then the page's items (notes with their authors).
     assert len(sql_statements) == 4
+
+
+def test_a_search_made_again_on_unchanged_data_reads_only_the_page(
+    app, client, sql_statements, board
+):
+    first = results(client.get("/feedback/?q=zebra").text)
+    sql_statements.clear()
+    assert results(client.get("/feedback/?q=zebra").text) == first
+    with app.app_context():
+        reuses = db.engine.dialect.name in ("sqlite", "postgresql")
+    assert len(sql_statements) == (1 if reuses else 2)
+
+
+def test_a_search_made_again_sees_new_and_hidden_items(app, client, board):
+    def found() -> set[str]:
+        return set(results(client.get("/feedback/?q=zebra").text))
+
+    assert found() == {"Zebra fan", "Zoe"}
+    client.post("/feedback/new", data={"name": "Newcomer", "message": "zebra zebra zebra"})
+    assert found() == {"Newcomer", "Zebra fan", "Zoe"}
+    with app.app_context():
+        zoe = db.session.scalar(sa.select(Feedback).where(Feedback.name == "Zoe"))
+        zoe.hidden = True
+        db.session.commit()
+    assert found() == {"Newcomer", "Zebra fan"}
