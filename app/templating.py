@@ -19,11 +19,13 @@ def readable_time(value: datetime) -> str:
     return f"{utc.day} {MONTHS[utc.month - 1]} {utc.year}, {utc.hour:02}:{utc.minute:02} UTC"
 
 
+@lru_cache(maxsize=4096)
 def time_tag(value: datetime) -> Markup:
     """A <time> element: readable text, the exact time on hover, ISO 8601 for machines
     (corkboard.js turns the text into "3 minutes ago"). A list renders twenty of these,
-    so the element is formatted directly: both texts are digits, month names and
-    punctuation, with nothing to escape."""
+    so the element is formatted directly (both texts are digits, month names and
+    punctuation, with nothing to escape) and remembered: a time's element never changes,
+    and the pages people read most show the same items request after request."""
     readable = readable_time(value)
     return Markup(f'<time datetime="{value.isoformat()}" title="{readable}">{readable}</time>')  # noqa: S704
 
@@ -40,9 +42,10 @@ def remembered_url_for(app: Flask) -> Callable[..., str]:
         return build(endpoint, **dict(values))
 
     def url_for(endpoint: str, **values) -> str:
-        if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+        if endpoint.startswith(".") or (values and any(name[0] == "_" for name in values)):
             return build(endpoint, **values)
-        return remembered(request.script_root, endpoint, tuple(sorted(values.items())))
+        key = tuple(sorted(values.items())) if values else ()
+        return remembered(request.script_root, endpoint, key)
 
     return url_for
 
