@@ -163,3 +163,13 @@ def test_one_log_line_per_request_without_secrets(client, user, caplog):
     session = client.get_cookie("session")
     for secret in (PASSWORD, "token-value-123", session.value):
         assert secret not in everything
+
+
+def test_a_new_secret_key_signs_everyone_out_unless_the_old_one_is_kept(app, client, auth, user):
+    auth.login("alice")
+    assert "Log out alice" in client.get("/").text
+    old_key, app.secret_key = app.secret_key, "a-rotated-secret-key-of-enough-length"
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert "Log out alice" in client.get("/").text  # still trusted during the rotation
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert "Log out alice" not in client.get("/").text
