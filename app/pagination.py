@@ -1,7 +1,8 @@
 """Pages of newest-first lists, without COUNT(*) and at the same cost at any depth.
 
-- `?page=N` pages are numbered (bookmarkable); they skip rows with OFFSET, which costs a
-  scan of the skipped rows' index entries (only ids are read there, then the page's rows).
+- `?page=N` pages are numbered (bookmarkable); the first visit skips rows with OFFSET,
+  which costs a scan of the skipped rows' index entries (only ids are read there, then the
+  page's rows). Later visits start from where the page began, while the data is unchanged.
 - The newer/older links (`rel="prev"`/`rel="next"`) carry a keyset cursor instead:
   `?after=<cursor>` is the page of items older than the cursor item, `?before=<cursor>` the
   page newer than it. A step is one index range scan wherever it starts.
@@ -107,8 +108,9 @@ class ListStatements:
 
 
 def data_version(dialect: str) -> sa.ColumnElement | None:
-    """A value that stays the same exactly as long as the data a connection reads does,
-    cheap enough to read with every page; None where the database offers none.
+    """A value that changes whenever the data a connection reads may have changed (and at
+    times when it has not), cheap enough to read with every page; None where the database
+    offers none.
 
     PostgreSQL: two statements that see the same snapshot see the same rows. SQLite:
     `data_version` changes whenever another connection commits, `total_changes()` counts
@@ -172,8 +174,8 @@ def skip_to(statements: ListStatements, offset: int, params: dict) -> list[sa.Ro
     entries each time. So each connection remembers where the numbered pages it served
     begin (an anchor: the first row's created_at and id) together with the data version
     it read them at; while the version is unchanged, nothing was added, hidden or removed,
-    and the page still begins at its anchor. Any write elsewhere changes the version and
-    the next visit walks the OFFSET again.
+    and the page still begins at its anchor. Any write changes the version, and the next
+    visit walks the OFFSET again.
     """
     skip = params | {"offset": offset}
     if statements.anchored is None:
