@@ -124,6 +124,12 @@ def data_version(dialect: str) -> sa.ColumnElement | None:
     return None
 
 
+def read_at(version: str, rows: list[sa.Row]) -> bool:
+    """Whether `rows` (from a statement reading the data version) were read at `version`:
+    then what was remembered at that version still holds."""
+    return bool(rows) and rows[0].data_version == version
+
+
 @lru_cache(maxsize=64)  # bounded, should a caller build its query per request after all
 def list_statements(query: sa.Select, model, limit: int, dialect: str) -> ListStatements:
     """Every statement `paginate` runs for `query`, fetching `limit` rows, built once per
@@ -187,7 +193,7 @@ def skip_to(statements: ListStatements, offset: int, params: dict) -> list[sa.Ro
             version, created_at, id = anchor
             from_anchor = params | {"created_at": created_at, "id": id}
             rows = connection.execute(statements.anchored, from_anchor).all()
-            if rows and rows[0].data_version == version:
+            if read_at(version, rows):
                 return rows
         rows = connection.execute(statements.numbered, skip).all()
     if rows:

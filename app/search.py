@@ -18,7 +18,7 @@ from sqlalchemy.dialects import mysql
 
 from app.extensions import db
 from app.models import Feedback, Note
-from app.pagination import Page, data_version, numbered_page, paginate, remembered
+from app.pagination import Page, data_version, numbered_page, paginate, read_at, remembered
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -86,8 +86,7 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
     terms = search_terms(query)
     if not terms:
         return []
-    dialect = db.engine.dialect.name
-    statements = search_statements(model, BACKENDS[dialect], dialect)
+    backend, statements = search_statements(model, db.engine.dialect.name)
     with db.engine.connect() as connection:
         rankings = remembered(connection, "search_rankings")
         key = (model, *terms)
@@ -95,9 +94,9 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
             version, ranked = known
             ids = ranked[offset : offset + limit]
             items = connection.execute(statements.items, {"ids": ids}).all() if ids else []
-            if items and items[0].data_version == version:
+            if read_at(version, items):
                 return hits(model, terms, ids, items)
-        match = {"match": BACKENDS[dialect].match(terms)}
+        match = {"match": backend.match(terms)}
         candidates = connection.execute(statements.candidates, match).all()
         ranked = rank(candidates, terms)
         if candidates and statements.versioned:
@@ -132,13 +131,16 @@ class SearchStatements:
 
 
 @cache
-def search_statements(model: type, backend: Backend, dialect: str) -> SearchStatements:
-    """Built once per model and database, like the lists' statements (see pagination)."""
+def search_statements(model: type, dialect: str) -> tuple[Backend, SearchStatements]:
+    """The database's engine and the statements it runs for `model`, built once per model
+    and database, like the lists' statements (see pagination)."""
+    backend = BACKENDS[dialect]
     candidates = backend.candidates(SEARCHABLE[model]).limit(MAX_CANDIDATES)
     items = model.cards().where(model.id.in_(sa.bindparam("ids", expanding=True)))
     if (version := data_version(dialect)) is None:
-        return SearchStatements(candidates, items, versioned=False)
-    return SearchStatements(candidates.add_columns(version), items.add_columns(version), True)
+        return backend, SearchStatements(candidates, items, versioned=False)
+    versioned = SearchStatements(candidates.add_columns(version), items.add_columns(version), True)
+    return backend, versioned
 
 
 def word_pattern(terms: list[str]) -> re.Pattern:

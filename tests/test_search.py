@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Feedback
 from tests.factories import make_feedback, make_note, make_user
+from tests.test_feedback import db_dialect
 
 
 @pytest.fixture
@@ -166,8 +167,7 @@ def test_a_search_made_again_on_unchanged_data_reads_only_the_page(
     first = results(client.get("/feedback/?q=zebra").text)
     sql_statements.clear()
     assert results(client.get("/feedback/?q=zebra").text) == first
-    with app.app_context():
-        reuses = db.engine.dialect.name in ("sqlite", "postgresql")
+    reuses = db_dialect(app) in ("sqlite", "postgresql")
     assert len(sql_statements) == (1 if reuses else 2)
 
 
