@@ -6,9 +6,9 @@ cookies or headers, so passwords and tokens cannot end up in the log.
 
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 
 from flask import Flask, g, request
 
@@ -37,7 +37,7 @@ def configure_logging(testing: bool) -> None:
 def request_id() -> str:
     if "request_id" not in g:
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        g.request_id = incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
     return g.request_id
 
 

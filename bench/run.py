@@ -44,6 +44,7 @@ class Result:
     p99_ms: float
     ratio: float
     statements: int
+    cpu_us: float  # CPU per request: workers, plus the PostgreSQL server's processes
 
 
 def free_port() -> int:
@@ -141,16 +142,51 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError(f"{target} did not start")
 
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
         self.log.close()
 
 
-def wrk(
-    wrk_bin: str, url: str, duration: int, script: Path | None = None
-) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) of `wrk -t2 -c16 --latency`."""
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended: what it used is lost, as for any process that ends
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_processes() -> list[int]:
+    """The local PostgreSQL server's processes (the server shares the machine's cores)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+
+
+def wrk(wrk_bin: str, url: str, duration: int, script: Path | None = None) -> Load:
+    """What `wrk -t2 -c16 --latency` measured."""
     command = [wrk_bin, "-t2", "-c16", f"-d{duration}s", "--latency"]
     if script:
         command += ["-s", str(script)]
@@ -159,7 +195,15 @@ def wrk(
     if errors:
         raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    return rps, latency(output, "50%"), latency(output, "99%")
+    requests_made = int(re.search(r"(\d+) requests in", output).group(1))
+    return Load(rps, latency(output, "50%"), latency(output, "99%"), requests_made)
+
+
+def measured_cpu(processes: list[int], *wrk_args) -> tuple[Load, float]:
+    """`wrk(*wrk_args)`, and the CPU microseconds per request that `processes` spent."""
+    used = cpu_seconds(processes)
+    load = wrk(*wrk_args)
+    return load, (cpu_seconds(processes) - used) / max(load.requests, 1) * 1e6
 
 
 def latency(output: str, percentile: str) -> float:
@@ -272,36 +316,51 @@ def remove_posted(app) -> None:
 POSTED_NAMES = ("Bench", "Count")
 
 
-def measure(database, rows, url, env, wrk_bin, duration, rounds, hello) -> list[Result]:
+def measure(database, rows, url, env, wrk_bin, duration, rounds, hello, hello_cpus) -> list[Result]:
     app_env = env | {"DATABASE_URL": url}
     app = in_process_app(app_env)
     paths = pages(app)
     counts = statements_per_request(app, paths)
     remove_posted(app)
     server = Server("run:app", app_env, ROOT)
+    extra_processes = postgres_processes if database == "postgresql" else list
+    hello_run = (wrk_bin, hello.base + "/", duration)
     results = []
     try:
         with tempfile.TemporaryDirectory() as directory:
             script = post_script(server.base, Path(directory))
             for name, path in paths.items():
+                page_script = script if name.startswith("POST") else None
                 # Unmeasured first: every worker compiles its templates and statements once.
-                wrk(wrk_bin, server.base + path, 1, script if name.startswith("POST") else None)
+                wrk(wrk_bin, server.base + path, 1, page_script)
                 samples = []
                 for _ in range(rounds):
-                    before = wrk(wrk_bin, hello.base + "/", duration)[0]
-                    page = wrk(
+                    before, hello_cpu = measured_cpu(hello.workers(), *hello_run)
+                    page, cpu = measured_cpu(
+                        server.workers() + extra_processes(),
                         wrk_bin,
                         server.base + path,
                         duration,
-                        script if name.startswith("POST") else None,
+                        page_script,
                     )
-                    after = wrk(wrk_bin, hello.base + "/", duration)[0]
-                    samples.append((page, page[0] / ((before + after) / 2)))
-                median = sorted(samples, key=lambda sample: sample[1])[len(samples) // 2]
-                (rps, p50, p99), ratio = median
-                result = Result(name, database, rows, rps, p50, p99, ratio, counts[name])
+                    after = wrk(*hello_run)
+                    samples.append((page, page.rps / ((before.rps + after.rps) / 2), cpu))
+                    hello_cpus.append(hello_cpu)
+                page, ratio, cpu = sorted(samples, key=lambda sample: sample[1])[len(samples) // 2]
+                result = Result(
+                    name,
+                    database,
+                    rows,
+                    page.rps,
+                    page.p50_ms,
+                    page.p99_ms,
+                    ratio,
+                    counts[name],
+                    cpu,
+                )
                 print(
-                    f"  {name:22} {database:10} {rows:>9,} {rps:8.0f} req/s  ratio {ratio:6.1%}",
+                    f"  {name:22} {database:10} {rows:>9,} {page.rps:8.0f} req/s  "
+                    f"ratio {ratio:6.1%}  {cpu:6.0f} µs CPU",
                     flush=True,
                 )
                 results.append(result)
@@ -314,15 +373,23 @@ def measure(database, rows, url, env, wrk_bin, duration, rounds, hello) -> list[
 def table(results: list[Result]) -> str:
     lines = [
         "| page | database | rows | req/s | p50 ms | p99 ms | ratio to hello-world "
-        "| SQL statements |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| SQL statements | CPU µs per request |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
             f"| {r.page} | {r.database} | {r.rows:,} | {r.rps:,.0f} | {r.p50_ms:.1f} | "
-            f"{r.p99_ms:.1f} | {r.ratio:.1%} | {r.statements} |"
+            f"{r.p99_ms:.1f} | {r.ratio:.1%} | {r.statements} | {r.cpu_us:,.0f} |"
         )
     return "\n".join(lines)
+
+
+def cpu_note(hello_cpu_us: float) -> str:
+    return (
+        f"CPU µs per request: what the two gunicorn workers (and, on PostgreSQL, the server's "
+        f"processes) used per request, from /proc. Hello-world used {hello_cpu_us:,.0f} µs "
+        "(median); wrk, the kernel's network work and the rest of the machine are not counted."
+    )
 
 
 def check_targets(results: list[Result], large: int, small: int) -> list[str]:
@@ -391,18 +458,18 @@ def main() -> int:
         "FEEDBACK_MODERATION": "0",
     }
     hello = Server("hello:app", env, ROOT / "bench")
-    results = []
+    results, hello_cpus = [], []
     try:
         for database in args.databases.split(","):
             for rows in sizes:
                 url = prepare(database, rows, env, args.postgres)
                 results += measure(
-                    database, rows, url, env, wrk_bin, args.duration, args.rounds, hello
+                    database, rows, url, env, wrk_bin, args.duration, args.rounds, hello, hello_cpus
                 )
     finally:
         hello.stop()
 
-    report = table(results)
+    report = table(results) + "\n\n" + cpu_note(sorted(hello_cpus)[len(hello_cpus) // 2])
     verdicts = [] if args.no_targets else check_targets(results, sizes[-1], sizes[0])
     print("\n" + report + "\n")
     print("\n".join(verdicts))
