@@ -37,7 +37,9 @@ def configure_logging(testing: bool) -> None:
 def request_id() -> str:
     if "request_id" not in g:
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
+        g.request_id = (
+            incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
+        )
     return g.request_id
 
 

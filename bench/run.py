@@ -409,7 +409,7 @@ def check_targets(results: list[Result], large: int, small: int) -> list[str]:
             keeps = r.ratio / baseline.ratio
             verdict = "PASS" if keeps >= TARGETS["scaling"] else "MISS"
             lines.append(
-                f"{verdict} {r.page} on {r.database}: {large:,} rows keep {keeps:.2f} "
+                f"{verdict} {r.page} on {r.database}: {large:,} rows keep {keeps:.3f} "
                 f"of the {small:,}-row ratio (target ≥ {TARGETS['scaling']})"
             )
     return lines
