@@ -31,6 +31,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def render_http_error(error: HTTPException):
+    if error.response is not None:
+        return error.response  # a page made for this error (a refused form, kept filled in)
     response = error_page(error, error.code or 500)
     # Keep headers the exception carries, such as Allow on a 405.
     for name, value in error.get_headers():

@@ -1,8 +1,11 @@
 """Rate limits: brute force and floods get a 429 with Retry-After, honest use does not."""
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
+from app.feedback.routes import readable_wait
+from app.models import Feedback
 from tests.conftest import PASSWORD
 from tests.factories import make_user
 
@@ -91,3 +94,35 @@ def test_limits_can_be_turned_off(app_factory):
     client = app_factory(RATELIMIT_ENABLED=False).test_client()
     for _ in range(30):
         assert fail_login(client).status_code == 422
+
+
+def test_refused_feedback_comes_back_with_what_was_typed(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_FEEDBACK="1 per minute")
+    client = app.test_client()
+    assert client.post("/feedback/new", data={"name": "First", "message": "one"}).status_code == 302
+    refused = client.post(
+        "/feedback/new", data={"name": "Ada Lovelace", "message": "Written with care <3 ✓"}
+    )
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    page = refused.get_data(as_text=True)
+    assert 'value="Ada Lovelace"' in page
+    assert "Written with care &lt;3 ✓</textarea>" in page
+    assert "your message is still here" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Feedback)) == 1
+
+
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (0.2, "2 seconds"),
+        (59.5, "60 seconds"),
+        (119, "119 seconds"),
+        (150, "3 minutes"),
+        (7200, "2 hours"),
+        (86000, "24 hours"),
+    ],
+)
+def test_the_wait_reads_in_a_unit_people_use(seconds, text):
+    assert readable_wait(seconds) == text
