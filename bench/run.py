@@ -45,6 +45,7 @@ class Result:
     ratio: float
     statements: int
     cpu_us: float  # CPU per request: workers, plus the PostgreSQL server's processes
+    hello_cpu_us: float  # hello-world's, in the same round
 
 
 def free_port() -> int:
@@ -316,14 +317,13 @@ def remove_posted(app) -> None:
 POSTED_NAMES = ("Bench", "Count")
 
 
-def measure(database, rows, url, env, wrk_bin, duration, rounds, hello, hello_cpus) -> list[Result]:
+def measure(database, rows, url, env, wrk_bin, duration, rounds, hello) -> list[Result]:
     app_env = env | {"DATABASE_URL": url}
     app = in_process_app(app_env)
     paths = pages(app)
     counts = statements_per_request(app, paths)
     remove_posted(app)
     server = Server("run:app", app_env, ROOT)
-    extra_processes = postgres_processes if database == "postgresql" else list
     hello_run = (wrk_bin, hello.base + "/", duration)
     results = []
     try:
@@ -337,16 +337,18 @@ def measure(database, rows, url, env, wrk_bin, duration, rounds, hello, hello_cp
                 for _ in range(rounds):
                     before, hello_cpu = measured_cpu(hello.workers(), *hello_run)
                     page, cpu = measured_cpu(
-                        server.workers() + extra_processes(),
+                        server.workers()
+                        + (postgres_processes() if database == "postgresql" else []),
                         wrk_bin,
                         server.base + path,
                         duration,
                         page_script,
                     )
                     after = wrk(*hello_run)
-                    samples.append((page, page.rps / ((before.rps + after.rps) / 2), cpu))
-                    hello_cpus.append(hello_cpu)
-                page, ratio, cpu = sorted(samples, key=lambda sample: sample[1])[len(samples) // 2]
+                    ratio = page.rps / ((before.rps + after.rps) / 2)
+                    samples.append((page, ratio, cpu, hello_cpu))
+                median = sorted(samples, key=lambda sample: sample[1])[len(samples) // 2]
+                page, ratio, cpu, hello_cpu = median
                 result = Result(
                     name,
                     database,
@@ -357,6 +359,7 @@ def measure(database, rows, url, env, wrk_bin, duration, rounds, hello, hello_cp
                     ratio,
                     counts[name],
                     cpu,
+                    hello_cpu,
                 )
                 print(
                     f"  {name:22} {database:10} {rows:>9,} {page.rps:8.0f} req/s  "
@@ -384,7 +387,8 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def cpu_note(hello_cpu_us: float) -> str:
+def cpu_note(results: list[Result]) -> str:
+    hello_cpu_us = sorted(r.hello_cpu_us for r in results)[len(results) // 2]
     return (
         f"CPU µs per request: what the two gunicorn workers (and, on PostgreSQL, the server's "
         f"processes) used per request, from /proc. Hello-world used {hello_cpu_us:,.0f} µs "
@@ -458,18 +462,18 @@ def main() -> int:
         "FEEDBACK_MODERATION": "0",
     }
     hello = Server("hello:app", env, ROOT / "bench")
-    results, hello_cpus = [], []
+    results = []
     try:
         for database in args.databases.split(","):
             for rows in sizes:
                 url = prepare(database, rows, env, args.postgres)
                 results += measure(
-                    database, rows, url, env, wrk_bin, args.duration, args.rounds, hello, hello_cpus
+                    database, rows, url, env, wrk_bin, args.duration, args.rounds, hello
                 )
     finally:
         hello.stop()
 
-    report = table(results) + "\n\n" + cpu_note(sorted(hello_cpus)[len(hello_cpus) // 2])
+    report = table(results) + "\n\n" + cpu_note(results)
     verdicts = [] if args.no_targets else check_targets(results, sizes[-1], sizes[0])
     print("\n" + report + "\n")
     print("\n".join(verdicts))
