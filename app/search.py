@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import request
@@ -50,8 +50,9 @@ SEARCHABLE = {
 }
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A search result: the item and its highlighted excerpt (a card of the list)."""
+
     item: Any
     snippet: Markup
 

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import repeat
+from types import SimpleNamespace
 
 from flask import Flask, request
 from markupsafe import Markup
@@ -50,9 +52,49 @@ def remembered_url_for(app: Flask) -> Callable[..., str]:
     return url_for
 
 
+# The URLs every page links to, by the name templates use: `{{ links.feedback }}`.
+LINKS = {
+    "home": ("main.index", {}),
+    "feedback": ("feedback.index", {}),
+    "new_feedback": ("feedback.new", {}),
+    "notes": ("notes.index", {}),
+    "my_notes": ("notes.mine", {}),
+    "new_note": ("notes.new", {}),
+    "admin": ("admin.index", {}),
+    "login": ("auth.login", {}),
+    "register": ("auth.register", {}),
+    "logout": ("auth.logout", {}),
+    "search": ("main.search", {}),
+    "stylesheet": ("static", {"filename": "corkboard.css"}),
+    "script": ("static", {"filename": "corkboard.js"}),
+}
+
+
+def layout_links(app: Flask) -> Callable[[], dict]:
+    """A context processor giving templates `links`, the URLs in LINKS. The layout alone
+    has a dozen links on every page, and each `url_for` call from a template cost more
+    than the rest of its link; these are built once for each place the app is mounted."""
+
+    @lru_cache(maxsize=16)
+    def links_under(script_root: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            **{name: app.url_for(endpoint, **values) for name, (endpoint, values) in LINKS.items()}
+        )
+
+    return lambda: {"links": links_under(request.script_root)}
+
+
+def without_snippets(items: list) -> zip:
+    """List items as the cards the list templates loop over: (item, snippet) pairs, as
+    search results are (app.search.Hit), with no snippet."""
+    return zip(items, repeat(None))
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = remembered_url_for(app)
+    app.context_processor(layout_links(app))
     app.add_template_filter(time_tag)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(markdown_preview)
     app.add_template_filter(with_query)
+    app.add_template_filter(without_snippets)
