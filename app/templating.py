@@ -7,6 +7,7 @@ from itertools import repeat
 from types import SimpleNamespace
 
 from flask import Flask, request
+from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from app.markdown import markdown_preview, render_markdown
@@ -90,6 +91,13 @@ def without_snippets(items: list) -> zip:
     return zip(items, repeat(None))
 
 
+def shared_macros(app: Flask) -> dict[str, Macro]:
+    """The macros of _macros.html, which every template may call without importing them:
+    an import runs on every render, and cost a list page as much as two of its cards."""
+    module = app.jinja_env.get_template("_macros.html").module
+    return {name: value for name, value in vars(module).items() if isinstance(value, Macro)}
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = remembered_url_for(app)
     app.context_processor(layout_links(app))
@@ -98,3 +106,4 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(markdown_preview)
     app.add_template_filter(with_query)
     app.add_template_filter(without_snippets)
+    app.jinja_env.globals.update(shared_macros(app))  # after the globals the macros use
