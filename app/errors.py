@@ -1,10 +1,14 @@
 """Error pages: every error renders inside the site layout, never as a traceback."""
 
 import logging
+import math
+import time
 
 import sqlalchemy as sa
 from flask import Flask, make_response, render_template
 from flask.globals import request_ctx
+from flask_limiter import RequestLimit
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import (
@@ -39,6 +43,26 @@ def render_http_error(error: HTTPException):
         if name.lower() != "content-type":
             response.headers[name] = value
     return response
+
+
+def form_kept_when_limited(form_class: type[FlaskForm], template: str, advice: str):
+    """A Flask-Limiter `on_breach` for a form's POST: instead of a bare 429 page, the form
+    comes back as typed (forms never echo passwords) with `advice`, in which `{wait}` says
+    how long until the limit lets the next try through. The 429 and Retry-After stay."""
+
+    def on_breach(limit: RequestLimit):
+        form = form_class()
+        form.form_errors.append(advice.format(wait=readable_wait(limit.reset_at - time.time())))
+        return make_response(render_template(template, form=form), 429)
+
+    return on_breach
+
+
+def readable_wait(seconds: float) -> str:
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= 2 * size:
+            return f"{math.ceil(seconds / size)} {unit}s"
+    return f"{max(math.ceil(seconds), 2)} seconds"
 
 
 def error_page(error: HTTPException, code: int):

@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
+from app.errors import readable_wait
 from app.extensions import db
-from app.feedback.routes import readable_wait
 from app.models import Feedback
 from tests.conftest import PASSWORD
 from tests.factories import make_user
@@ -32,7 +32,7 @@ def test_the_eleventh_failed_login_in_a_minute_is_refused(limited):
     refused = fail_login(client)
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
-    assert "Too many requests" in refused.text and "<main" in refused.text
+    assert "Too many failed attempts to log in" in refused.text and "<main" in refused.text
     # Even the right password waits now: that is the point of the limit.
     right = client.post("/auth/login", data={"username": "alice", "password": PASSWORD})
     assert right.status_code == 429
@@ -88,6 +88,40 @@ def test_registration_is_limited(app_factory):
         client.post("/auth/logout")
     response = client.post("/auth/register", data={"username": "late"})
     assert response.status_code == 429
+
+
+def test_a_refused_login_keeps_the_name_but_never_echoes_the_password(limited):
+    client = limited.test_client()
+    for _ in range(10):
+        fail_login(client)
+    refused = client.post(
+        "/auth/login", data={"username": "alice", "password": "s3cret-typed-once"}
+    )
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    page = refused.get_data(as_text=True)
+    assert "Too many failed attempts to log in. Wait" in page
+    assert 'value="alice"' in page
+    assert "s3cret-typed-once" not in page
+
+
+def test_a_refused_sign_up_keeps_what_was_typed(app_factory):
+    client = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_REGISTER="1 per hour").test_client()
+    client.post("/auth/register", data={"username": "first"})
+    refused = client.post(
+        "/auth/register",
+        data={
+            "username": "Zoë",
+            "email": "zoe@example.org",
+            "password": "typed-once-only",
+            "password2": "typed-once-only",
+        },
+    )
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    assert "Too many sign-ups were tried from your address. Wait" in page
+    assert 'value="Zoë"' in page and 'value="zoe@example.org"' in page
+    assert "typed-once-only" not in page
 
 
 def test_limits_can_be_turned_off(app_factory):

@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import LoginForm, RegisterForm
+from app.errors import form_kept_when_limited
 from app.extensions import db, limiter, login_manager
 from app.models import AnonymousUser, User, password_hasher
 
@@ -74,7 +75,15 @@ def login_rate_key() -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_REGISTER"],
+    methods=["POST"],
+    on_breach=form_kept_when_limited(
+        RegisterForm,
+        "auth/register.html",
+        "Too many sign-ups were tried from your address. Wait {wait}, then try again.",
+    ),
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -100,15 +109,26 @@ def failed_login(response) -> bool:
     return response.status_code != 302
 
 
+login_refused = form_kept_when_limited(
+    LoginForm,
+    "auth/login.html",
+    "Too many failed attempts to log in. Wait {wait}, then try again.",
+)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"], deduct_when=failed_login
+    lambda: current_app.config["RATELIMIT_LOGIN"],
+    methods=["POST"],
+    deduct_when=failed_login,
+    on_breach=login_refused,
 )
 @limiter.limit(
     lambda: current_app.config["RATELIMIT_LOGIN"],
     methods=["POST"],
     key_func=login_rate_key,
     deduct_when=failed_login,
+    on_breach=login_refused,
 )
 def login():
     if current_user.is_authenticated:

@@ -1,7 +1,5 @@
 """Feedback pages: the list, one item, and the form to leave some."""
 
-import math
-import time
 from functools import cache
 
 import sqlalchemy as sa
@@ -10,14 +8,13 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     url_for,
 )
-from flask_limiter import RequestLimit
 from flask_login import current_user
 
+from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
 from app.feedback.forms import FeedbackForm
 from app.models import Feedback, add_once
@@ -44,30 +41,16 @@ def index():
     return render_template("feedback/index.html", page=page, query=query)
 
 
-def form_kept_when_limited(limit: RequestLimit):
-    """A post refused by the rate limit shows the form again with what was typed in it,
-    so nobody loses a message to the limit (the 429 status and Retry-After stay)."""
-    form = FeedbackForm()
-    form.form_errors.append(
-        "You have sent a lot of feedback in a short time. Wait "
-        f"{readable_wait(limit.reset_at - time.time())}, then send it again: your message is "
-        "still here."
-    )
-    return make_response(render_template("feedback/new.html", form=form), 429)
-
-
-def readable_wait(seconds: float) -> str:
-    for unit, size in (("hour", 3600), ("minute", 60)):
-        if seconds >= 2 * size:
-            return f"{math.ceil(seconds / size)} {unit}s"
-    return f"{max(math.ceil(seconds), 2)} seconds"
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["RATELIMIT_FEEDBACK"],
     methods=["POST"],
-    on_breach=form_kept_when_limited,
+    on_breach=form_kept_when_limited(
+        FeedbackForm,
+        "feedback/new.html",
+        "You have sent a lot of feedback in a short time. Wait {wait}, then send it again: "
+        "your message is still here.",
+    ),
 )
 def new():
     form = FeedbackForm()
