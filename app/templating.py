@@ -33,27 +33,8 @@ def time_tag(value: datetime) -> Markup:
     return Markup(f'<time datetime="{value.isoformat()}" title="{readable}">{readable}</time>')  # noqa: S704
 
 
-def remembered_url_for(app: Flask) -> Callable[..., str]:
-    """`url_for` for templates, remembering each URL it built. A page's links (the layout's
-    navigation, its stylesheet and script) are the same on every request, and building one
-    cost more than rendering the rest of a link. A URL depends on the endpoint, its values
-    and where the app is mounted; links with options (`_external`, …) are built afresh."""
-    build = app.url_for
-
-    @lru_cache(maxsize=1024)
-    def remembered(script_root: str, endpoint: str, values: tuple) -> str:
-        return build(endpoint, **dict(values))
-
-    def url_for(endpoint: str, **values) -> str:
-        if endpoint.startswith(".") or (values and any(name[0] == "_" for name in values)):
-            return build(endpoint, **values)
-        key = tuple(sorted(values.items())) if values else ()
-        return remembered(request.script_root, endpoint, key)
-
-    return url_for
-
-
-# The URLs every page links to, by the name templates use: `{{ links.feedback }}`.
+# The site's fixed pages, by the name templates use: `{{ links.feedback }}`. Templates take
+# these from `links`, and call url_for only for URLs with values (an item's id, say).
 LINKS = {
     "home": ("main.index", {}),
     "feedback": ("feedback.index", {}),
@@ -99,7 +80,6 @@ def shared_macros(app: Flask) -> dict[str, Macro]:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals["url_for"] = remembered_url_for(app)
     app.context_processor(layout_links(app))
     app.add_template_filter(time_tag)
     app.add_template_filter(render_markdown, "markdown")
