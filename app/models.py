@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
@@ -203,12 +205,25 @@ class Note(db.Model):
         return f"<Note {self.id} {self.title!r}>"
 
 
-def read_rows(statement: sa.Select, params: dict | None = None) -> list[sa.Row]:
+def read_rows(statement: sa.Select, params: dict | None = None) -> list[tuple]:
     """The rows of a read-only `statement` of columns (a list's cards, search candidates),
     read on a pooled connection of their own: outside the ORM session, whose set-up and
     transaction cost a list page as much as its query did."""
     with db.engine.connect() as connection:
-        return connection.execute(statement, params).all()
+        return records(connection.execute(statement, params))
+
+
+def records(result: sa.Result) -> list[tuple]:
+    """The rows of `result` as named tuples. Templates read each column of a list's rows
+    by name, and a name on SQLAlchemy's Row is looked up by a Python `__getattr__`: the
+    eighty a list page reads cost five times as much as making its twenty tuples."""
+    make = record_type(tuple(result.keys()))._make
+    return [make(row) for row in result]
+
+
+@lru_cache(maxsize=64)
+def record_type(columns: tuple[str, ...]) -> type[tuple]:
+    return namedtuple("Record", columns)
 
 
 def add_once(item: Feedback | Note) -> tuple[Feedback | Note, bool]:

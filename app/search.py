@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlalchemy.dialects import mysql
 
 from app.extensions import db
-from app.models import Feedback, Note
+from app.models import Feedback, Note, records
 from app.pagination import Page, data_version, numbered_page, paginate, read_at, remembered
 
 MAX_QUERY_LENGTH = 200
@@ -94,7 +94,7 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
         if (known := rankings.get(key)) is not None:
             version, ranked = known
             ids = ranked[offset : offset + limit]
-            items = connection.execute(statements.items, {"ids": ids}).all() if ids else []
+            items = records(connection.execute(statements.items, {"ids": ids})) if ids else []
             if read_at(version, items):
                 return hits(model, terms, ids, items)
         match = {"match": backend.match(terms)}
@@ -105,10 +105,10 @@ def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]
         ids = ranked[offset : offset + limit]
         if not ids:
             return []
-        return hits(model, terms, ids, connection.execute(statements.items, {"ids": ids}).all())
+        return hits(model, terms, ids, records(connection.execute(statements.items, {"ids": ids})))
 
 
-def hits(model: type, terms: list[str], ids: list[int], items: list[sa.Row]) -> list[Hit]:
+def hits(model: type, terms: list[str], ids: list[int], items: list[tuple]) -> list[Hit]:
     """The items, in the order of `ids`, with their snippets."""
     by_id = {row.id: row for row in items}
     body, words = SEARCHABLE[model].columns[1], word_pattern(terms)
