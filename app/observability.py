@@ -49,11 +49,12 @@ def start_request() -> None:
 
 
 def log_request(response):
-    response.headers["X-Request-ID"] = request_id()
+    identifier = request_id()
+    response.headers["X-Request-ID"] = identifier
     started = g.get("request_started", time.perf_counter())
     log.info(
         "%s %s %s %s %.1fms",
-        request_id(),
+        identifier,
         request.method,
         request.path,
         response.status_code,
