@@ -1,6 +1,6 @@
 """Jinja filters and globals the templates share."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import repeat
@@ -79,6 +79,39 @@ def shared_macros(app: Flask) -> dict[str, Macro]:
     return {name: value for name, value in vars(module).items() if isinstance(value, Macro)}
 
 
+# Feedback cards remembered per worker process. A message is at most 5,000 characters, so
+# these cards and their rows take at most some 25 MB, and about 1 MB for messages of a few
+# hundred characters. (Note cards are not remembered: their rows carry whole notes, of up
+# to 100,000 characters.)
+REMEMBERED_CARDS = 1024
+
+
+def feedback_cards(app: Flask) -> Callable[[Iterable[tuple], str], Markup]:
+    """`feedback_cards(pairs, base)`: the cards of (item, snippet) pairs, as one piece of
+    markup; `base` is the list's URL, which an item's id completes.
+
+    Rendering its twenty cards was a fifth of a list page's cost, and the pages people
+    read most show the same items request after request, so each card is rendered once
+    and remembered. A card is made from nothing but its arguments, so a remembered one is
+    what rendering it again would give: an edited item is another key, and rows of other
+    columns are told apart by their type. Where templates reload (development), nothing
+    is remembered and an edited card template shows at once.
+    """
+    environment = app.jinja_env
+
+    def render(record_type: type, item: tuple, snippet: Markup | None, base: str) -> Markup:
+        macro = environment.get_template("feedback/_card.html").module.feedback_card
+        return macro(item, snippet, base)
+
+    card = lru_cache(maxsize=0 if environment.auto_reload else REMEMBERED_CARDS)(render)
+
+    def cards(pairs: Iterable[tuple], base: str) -> Markup:
+        markup = [card(type(item), item, snippet, base) for item, snippet in pairs]
+        return Markup("".join(markup))  # noqa: S704 - every piece is a rendered card
+
+    return cards
+
+
 def register_template_helpers(app: Flask) -> None:
     app.context_processor(layout_links(app))
     app.add_template_filter(time_tag)
@@ -87,3 +120,4 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(with_query)
     app.add_template_filter(without_snippets)
     app.jinja_env.globals.update(shared_macros(app))  # after the globals the macros use
+    app.jinja_env.globals["feedback_cards"] = feedback_cards(app)

@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 
@@ -352,12 +353,51 @@ def test_every_kind_of_list_page_runs_one_query(app, client, sql_statements):
         assert len(sql_statements) == 1, (path, sql_statements)
 
 
-def test_links_follow_where_the_app_is_mounted(client):
-    """Layout links are remembered between requests, but never across mount points."""
+def test_links_follow_where_the_app_is_mounted(app, client):
+    """Layout links and cards are remembered between requests, never across mount points."""
+    with app.app_context():
+        item_id = make_feedback().id
     for _ in range(2):
         mounted = client.get("/feedback/", environ_overrides={"SCRIPT_NAME": "/board"}).text
         assert 'href="/board/static/corkboard.css"' in mounted
         assert 'href="/board/notes/"' in mounted
+        assert f'href="/board/feedback/{item_id}"' in mounted
         plain = client.get("/feedback/").text
         assert 'href="/static/corkboard.css"' in plain
+        assert f'href="/feedback/{item_id}"' in plain
         assert 'href="/board/' not in plain
+
+
+def test_lists_show_an_item_as_it_is_now(app, client):
+    """Cards are remembered, but a changed item never shows as it was."""
+    with app.app_context():
+        item_id = make_feedback(name="Ada", message="First draft").id
+    for path in ("/", "/feedback/"):
+        assert "First draft" in client.get(path).text
+    with app.app_context():
+        db.session.execute(
+            sa.update(Feedback).where(Feedback.id == item_id).values(name="Grace", message="Fixed")
+        )
+        db.session.commit()
+    for path in ("/", "/feedback/"):
+        page = client.get(path).text
+        assert "Fixed" in page and "Grace" in page
+        assert "First draft" not in page and "Ada" not in page
+
+
+def test_card_template_edits_show_at_once_where_templates_reload(app_factory):
+    """In development (templates reloading) an edited card shows on the next request."""
+    app = app_factory(TEMPLATES_AUTO_RELOAD=True)
+    card = (
+        "{% macro feedback_card(item, snippet, base) %}"
+        "<p>{{ text }}{{ item.name }}</p>"
+        "{% endmacro %}"
+    )
+    edited = {"feedback/_card.html": card.replace("{{ text }}", "Before: ")}
+    app.jinja_env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(edited), app.jinja_env.loader])
+    with app.app_context():
+        make_feedback(name="Ada")
+    client = app.test_client()
+    assert "<p>Before: Ada</p>" in client.get("/feedback/").text
+    edited["feedback/_card.html"] = card.replace("{{ text }}", "After: ")
+    assert "<p>After: Ada</p>" in client.get("/feedback/").text
