@@ -121,11 +121,10 @@ def prepare(database: str, rows: int, env: dict, postgres: str) -> str:
 class Server:
     """gunicorn with 2 sync workers, the protocol of PERFORMANCE.md."""
 
-    def __init__(self, target: str, env: dict, cwd: Path):
+    def __init__(self, target: str, env: dict, cwd: Path, log_name: str):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         CACHE.mkdir(parents=True, exist_ok=True)
-        log_name = target.split(":")[0] + ".log"
         self.log = (CACHE / log_name).open("wb")  # noqa: SIM115 - lives as long as the server
         self.process = subprocess.Popen(
             [BIN / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}", target],
@@ -212,13 +211,12 @@ def latency(output: str, percentile: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def post_script(base: str, directory: Path) -> Path:
+def post_script(base: str, script: Path) -> Path:
     """A wrk script posting feedback with a real session cookie and CSRF token."""
     session = requests.Session()
     page = session.get(f"{base}/feedback/new", timeout=10).text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     cookie = "; ".join(f"{name}={value}" for name, value in session.cookies.items())
-    script = directory / "post.lua"
     script.write_text(
         'wrk.method = "POST"\n'
         f'wrk.body = "name=Bench&message=Measured+under+load&csrf_token={token}"\n'
@@ -255,11 +253,13 @@ def pages(app) -> dict[str, str]:
         )
         deep = db.session.execute(visible_feedback().offset(max(total - 100, 0)).limit(1)).one()
         middle = db.session.execute(visible_feedback().offset(total // 2).limit(1)).one()
-        last_page = (total - 1) // app.config["FEEDBACK_PER_PAGE"] + 1
+        full_pages = total // app.config["FEEDBACK_PER_PAGE"]
         paths = {
             "/feedback/ page 1": "/feedback/",
-            # The last page where a small board has fewer than 500.
-            "/feedback/?page=500": f"/feedback/?page={min(500, last_page)}",
+            # Where a board has fewer than 500 pages: a full page with an older one after
+            # it, as page 500 is on a large board (its last page may be short, and would
+            # flatter the small board's figure).
+            "/feedback/?page=500": f"/feedback/?page={max(1, min(500, full_pages - 1))}",
             "deep rel=next step": f"/feedback/?after={encode_cursor(deep)}",
             "/feedback/<id>": f"/feedback/{middle.id}",
             "/notes/ page 1": "/notes/",
@@ -317,60 +317,94 @@ def remove_posted(app) -> None:
 POSTED_NAMES = ("Bench", "Count")
 
 
-def measure(database, rows, url, env, wrk_bin, duration, rounds, hello) -> list[Result]:
+@dataclass
+class Board:
+    """One seeded size of a database, served: its pages, their statement counts, a server."""
+
+    rows: int
+    app: object
+    paths: dict[str, str]
+    counts: dict[str, int]
+    server: Server
+
+
+def serve(database: str, rows: int, url: str, env: dict) -> Board:
     app_env = env | {"DATABASE_URL": url}
     app = in_process_app(app_env)
     paths = pages(app)
     counts = statements_per_request(app, paths)
     remove_posted(app)
-    server = Server("run:app", app_env, ROOT)
+    return Board(
+        rows, app, paths, counts, Server("run:app", app_env, ROOT, f"{database}-{rows}.log")
+    )
+
+
+def measure(database, urls, env, wrk_bin, duration, rounds, hello) -> list[Result]:
+    """Every page of every size of `database` (`urls`: rows -> database URL).
+
+    A page is measured at each size in turn within each round, so the ratios that the
+    scaling target compares come from the same minutes, as each page's ratio and the
+    hello-world runs around it do: the machine's speed drifts from one minute to the next,
+    and heavier pages drift more than hello-world.
+    """
+    boards = []
     hello_run = (wrk_bin, hello.base + "/", duration)
     results = []
     try:
+        for rows, url in urls.items():
+            boards.append(serve(database, rows, url, env))
         with tempfile.TemporaryDirectory() as directory:
-            script = post_script(server.base, Path(directory))
-            for name, path in paths.items():
-                page_script = script if name.startswith("POST") else None
-                # Unmeasured first: every worker compiles its templates and statements once.
-                wrk(wrk_bin, server.base + path, 1, page_script)
-                samples = []
+            scripts = {
+                board.rows: post_script(board.server.base, Path(directory) / f"{board.rows}.lua")
+                for board in boards
+            }
+            for name in boards[0].paths:
+                samples = {board.rows: [] for board in boards}
+                script = {board.rows: scripts[board.rows] if name.startswith("POST") else None
+                          for board in boards}  # fmt: skip
+                for board in boards:
+                    # Unmeasured first: every worker compiles its templates and statements once.
+                    url = board.server.base + board.paths[name]
+                    wrk(wrk_bin, url, 1, script[board.rows])
                 for _ in range(rounds):
-                    before, hello_cpu = measured_cpu(hello.workers(), *hello_run)
-                    page, cpu = measured_cpu(
-                        server.workers()
-                        + (postgres_processes() if database == "postgresql" else []),
-                        wrk_bin,
-                        server.base + path,
-                        duration,
-                        page_script,
+                    for board in boards:
+                        processes = board.server.workers() + (
+                            postgres_processes() if database == "postgresql" else []
+                        )
+                        url = board.server.base + board.paths[name]
+                        before, hello_cpu = measured_cpu(hello.workers(), *hello_run)
+                        page, cpu = measured_cpu(
+                            processes, wrk_bin, url, duration, script[board.rows]
+                        )
+                        after = wrk(*hello_run)
+                        ratio = page.rps / ((before.rps + after.rps) / 2)
+                        samples[board.rows].append((page, ratio, cpu, hello_cpu))
+                for board in boards:
+                    ordered = sorted(samples[board.rows], key=lambda sample: sample[1])
+                    page, ratio, cpu, hello_cpu = ordered[len(ordered) // 2]
+                    result = Result(
+                        name,
+                        database,
+                        board.rows,
+                        page.rps,
+                        page.p50_ms,
+                        page.p99_ms,
+                        ratio,
+                        board.counts[name],
+                        cpu,
+                        hello_cpu,
                     )
-                    after = wrk(*hello_run)
-                    ratio = page.rps / ((before.rps + after.rps) / 2)
-                    samples.append((page, ratio, cpu, hello_cpu))
-                median = sorted(samples, key=lambda sample: sample[1])[len(samples) // 2]
-                page, ratio, cpu, hello_cpu = median
-                result = Result(
-                    name,
-                    database,
-                    rows,
-                    page.rps,
-                    page.p50_ms,
-                    page.p99_ms,
-                    ratio,
-                    counts[name],
-                    cpu,
-                    hello_cpu,
-                )
-                print(
-                    f"  {name:22} {database:10} {rows:>9,} {page.rps:8.0f} req/s  "
-                    f"ratio {ratio:6.1%}  {cpu:6.0f} µs CPU",
-                    flush=True,
-                )
-                results.append(result)
+                    print(
+                        f"  {name:22} {database:10} {board.rows:>9,} {page.rps:8.0f} req/s  "
+                        f"ratio {ratio:6.1%}  {cpu:6.0f} µs CPU",
+                        flush=True,
+                    )
+                    results.append(result)
     finally:
-        server.stop()
-        remove_posted(app)
-    return results
+        for board in boards:
+            board.server.stop()
+            remove_posted(board.app)
+    return sorted(results, key=lambda result: result.rows)  # stable: pages stay in order
 
 
 def table(results: list[Result]) -> str:
@@ -461,15 +495,12 @@ def main() -> int:
         "FEEDBACK_MIN_SECONDS": "0",
         "FEEDBACK_MODERATION": "0",
     }
-    hello = Server("hello:app", env, ROOT / "bench")
+    hello = Server("hello:app", env, ROOT / "bench", "hello.log")
     results = []
     try:
         for database in args.databases.split(","):
-            for rows in sizes:
-                url = prepare(database, rows, env, args.postgres)
-                results += measure(
-                    database, rows, url, env, wrk_bin, args.duration, args.rounds, hello
-                )
+            urls = {rows: prepare(database, rows, env, args.postgres) for rows in sizes}
+            results += measure(database, urls, env, wrk_bin, args.duration, args.rounds, hello)
     finally:
         hello.stop()
 
