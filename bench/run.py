@@ -8,6 +8,7 @@ It prints a Markdown table and checks the targets, which the README explains.
 """
 
 import argparse
+import logging
 import os
 import platform
 import re
@@ -233,12 +234,14 @@ def in_process_app(env: dict):
     from config import database_url
 
     # config.py read the environment when first imported: name the database explicitly.
-    return create_app(
+    app = create_app(
         "production",
         SQLALCHEMY_DATABASE_URI=database_url(env["DATABASE_URL"]),
         RATELIMIT_ENABLED=False,
         WTF_CSRF_ENABLED=False,
     )
+    logging.getLogger("corkboard.request").setLevel(logging.WARNING)  # not the measured runs
+    return app
 
 
 def pages(app) -> dict[str, str]:
@@ -514,8 +517,9 @@ def main() -> int:
             f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.\n\n"
             f"`python bench/run.py --sizes {args.sizes} --databases {args.databases} "
             f"--duration {args.duration} --rounds {args.rounds}`: gunicorn with 2 sync workers, "
-            "`wrk -t2 -c16 --latency`, each page bracketed by runs of a Flask hello-world route "
-            "in the same minute; the ratio is the median over the rounds.\n\n"
+            "`wrk -t2 -c16 --latency`; each round measures a page at every size in turn, each "
+            "run bracketed by runs of a Flask hello-world route; the ratio is the median over "
+            "the rounds.\n\n"
             f"{report}\n\n" + "\n".join(f"- {line}" for line in verdicts) + "\n"
         )
     return 1 if any(line.startswith("MISS") for line in verdicts) else 0
