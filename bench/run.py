@@ -334,6 +334,7 @@ class Board:
 def serve(database: str, rows: int, url: str, env: dict) -> Board:
     app_env = env | {"DATABASE_URL": url}
     app = in_process_app(app_env)
+    remove_posted(app)  # what an interrupted run left would change the pages picked
     paths = pages(app)
     counts = statements_per_request(app, paths)
     remove_posted(app)
