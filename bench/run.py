@@ -352,63 +352,75 @@ def measure(database, urls, env, wrk_bin, duration, rounds, hello) -> list[Resul
     and heavier pages drift more than hello-world.
     """
     boards = []
-    hello_run = (wrk_bin, hello.base + "/", duration)
     results = []
     try:
         for rows, url in urls.items():
             boards.append(serve(database, rows, url, env))
         with tempfile.TemporaryDirectory() as directory:
-            scripts = {
+            posts = {
                 board.rows: post_script(board.server.base, Path(directory) / f"{board.rows}.lua")
                 for board in boards
             }
             for name in boards[0].paths:
-                samples = {board.rows: [] for board in boards}
-                script = {board.rows: scripts[board.rows] if name.startswith("POST") else None
-                          for board in boards}  # fmt: skip
-                for board in boards:
+                post = name.startswith("POST")
+                targets = {
+                    board.rows: (
+                        board.server.base + board.paths[name],
+                        posts[board.rows] if post else None,
+                    )
+                    for board in boards
+                }
+                for url, script in targets.values():
                     # Unmeasured first: every worker compiles its templates and statements once.
-                    url = board.server.base + board.paths[name]
-                    wrk(wrk_bin, url, 1, script[board.rows])
+                    wrk(wrk_bin, url, 1, script)
+                samples = {board.rows: [] for board in boards}
                 for _ in range(rounds):
                     for board in boards:
+                        url, script = targets[board.rows]
                         processes = board.server.workers() + (
                             postgres_processes() if database == "postgresql" else []
                         )
-                        url = board.server.base + board.paths[name]
-                        before, hello_cpu = measured_cpu(hello.workers(), *hello_run)
-                        page, cpu = measured_cpu(
-                            processes, wrk_bin, url, duration, script[board.rows]
+                        samples[board.rows].append(
+                            sample(wrk_bin, duration, url, script, processes, hello)
                         )
-                        after = wrk(*hello_run)
-                        ratio = page.rps / ((before.rps + after.rps) / 2)
-                        samples[board.rows].append((page, ratio, cpu, hello_cpu))
-                for board in boards:
-                    ordered = sorted(samples[board.rows], key=lambda sample: sample[1])
-                    page, ratio, cpu, hello_cpu = ordered[len(ordered) // 2]
-                    result = Result(
-                        name,
-                        database,
-                        board.rows,
-                        page.rps,
-                        page.p50_ms,
-                        page.p99_ms,
-                        ratio,
-                        board.counts[name],
-                        cpu,
-                        hello_cpu,
-                    )
-                    print(
-                        f"  {name:22} {database:10} {board.rows:>9,} {page.rps:8.0f} req/s  "
-                        f"ratio {ratio:6.1%}  {cpu:6.0f} µs CPU",
-                        flush=True,
-                    )
-                    results.append(result)
+                results += [median(name, database, board, samples[board.rows]) for board in boards]
     finally:
         for board in boards:
             board.server.stop()
             remove_posted(board.app)
     return sorted(results, key=lambda result: result.rows)  # stable: pages stay in order
+
+
+def sample(wrk_bin, duration, url, script, processes, hello) -> tuple:
+    """One wrk run of a page between two of hello-world: (load, ratio, CPU µs, hello CPU µs),
+    the page's CPU being what `processes` used."""
+    hello_run = (wrk_bin, hello.base + "/", duration)
+    before, hello_cpu = measured_cpu(hello.workers(), *hello_run)
+    page, cpu = measured_cpu(processes, wrk_bin, url, duration, script)
+    after = wrk(*hello_run)
+    return page, page.rps / ((before.rps + after.rps) / 2), cpu, hello_cpu
+
+
+def median(name: str, database: str, board: Board, samples: list[tuple]) -> Result:
+    """The sample with the median ratio, as a result (and a line of progress)."""
+    page, ratio, cpu, hello_cpu = sorted(samples, key=lambda sample: sample[1])[len(samples) // 2]
+    print(
+        f"  {name:22} {database:10} {board.rows:>9,} {page.rps:8.0f} req/s  "
+        f"ratio {ratio:6.1%}  {cpu:6.0f} µs CPU",
+        flush=True,
+    )
+    return Result(
+        name,
+        database,
+        board.rows,
+        page.rps,
+        page.p50_ms,
+        page.p99_ms,
+        ratio,
+        board.counts[name],
+        cpu,
+        hello_cpu,
+    )
 
 
 def table(results: list[Result]) -> str:
