@@ -17,7 +17,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -303,17 +302,19 @@ def statements_per_request(app, paths: dict[str, str]) -> dict[str, int]:
 def remove_posted(app) -> None:
     """Delete what the POST benchmark and the statement count stored: the sizes stay true.
 
-    Then vacuum and analyse as after seeding: a PostgreSQL server without autovacuum would
-    otherwise keep the deleted rows' dead tuples, and the next run would read through them.
+    Where it deleted any, vacuum and analyse as after seeding: a PostgreSQL server without
+    autovacuum would otherwise keep the deleted rows' dead tuples, and the next run would
+    read through them.
     """
     from app.cli import settle_after_bulk_load
     from app.extensions import db
     from app.models import Feedback
 
     with app.app_context():
-        db.session.execute(sa.delete(Feedback).where(Feedback.name.in_(POSTED_NAMES)))
+        deleted = db.session.execute(sa.delete(Feedback).where(Feedback.name.in_(POSTED_NAMES)))
         db.session.commit()
-        settle_after_bulk_load()
+        if deleted.rowcount:
+            settle_after_bulk_load()
         db.engine.dispose()
 
 
@@ -322,13 +323,19 @@ POSTED_NAMES = ("Bench", "Count")
 
 @dataclass
 class Board:
-    """One seeded size of a database, served: its pages, their statement counts, a server."""
+    """One seeded size of a database, served: its pages, their statement counts, a server
+    and a wrk script that posts to it."""
 
     rows: int
     app: object
     paths: dict[str, str]
     counts: dict[str, int]
     server: Server
+    post: Path
+
+    def target(self, name: str) -> tuple[str, Path | None]:
+        """The URL of page `name` and the wrk script that requests it (none for a GET)."""
+        return self.server.base + self.paths[name], self.post if name.startswith("POST") else None
 
 
 def serve(database: str, rows: int, url: str, env: dict) -> Board:
@@ -338,9 +345,9 @@ def serve(database: str, rows: int, url: str, env: dict) -> Board:
     paths = pages(app)
     counts = statements_per_request(app, paths)
     remove_posted(app)
-    return Board(
-        rows, app, paths, counts, Server("run:app", app_env, ROOT, f"{database}-{rows}.log")
-    )
+    server = Server("run:app", app_env, ROOT, f"{database}-{rows}.log")
+    post = post_script(server.base, CACHE / f"{database}-{rows}.lua")
+    return Board(rows, app, paths, counts, server, post)
 
 
 def measure(database, urls, env, wrk_bin, duration, rounds, hello) -> list[Result]:
@@ -356,34 +363,18 @@ def measure(database, urls, env, wrk_bin, duration, rounds, hello) -> list[Resul
     try:
         for rows, url in urls.items():
             boards.append(serve(database, rows, url, env))
-        with tempfile.TemporaryDirectory() as directory:
-            posts = {
-                board.rows: post_script(board.server.base, Path(directory) / f"{board.rows}.lua")
-                for board in boards
-            }
-            for name in boards[0].paths:
-                post = name.startswith("POST")
-                targets = {
-                    board.rows: (
-                        board.server.base + board.paths[name],
-                        posts[board.rows] if post else None,
+        for name in boards[0].paths:
+            for board in boards:
+                # Unmeasured first: every worker compiles its templates and statements once.
+                url, script = board.target(name)
+                wrk(wrk_bin, url, 1, script)
+            samples = {board.rows: [] for board in boards}
+            for _ in range(rounds):
+                for board in boards:
+                    samples[board.rows].append(
+                        sample(board, name, database, wrk_bin, duration, hello)
                     )
-                    for board in boards
-                }
-                for url, script in targets.values():
-                    # Unmeasured first: every worker compiles its templates and statements once.
-                    wrk(wrk_bin, url, 1, script)
-                samples = {board.rows: [] for board in boards}
-                for _ in range(rounds):
-                    for board in boards:
-                        url, script = targets[board.rows]
-                        processes = board.server.workers() + (
-                            postgres_processes() if database == "postgresql" else []
-                        )
-                        samples[board.rows].append(
-                            sample(wrk_bin, duration, url, script, processes, hello)
-                        )
-                results += [median(name, database, board, samples[board.rows]) for board in boards]
+            results += [median(name, database, board, samples[board.rows]) for board in boards]
     finally:
         for board in boards:
             board.server.stop()
@@ -391,9 +382,11 @@ def measure(database, urls, env, wrk_bin, duration, rounds, hello) -> list[Resul
     return sorted(results, key=lambda result: result.rows)  # stable: pages stay in order
 
 
-def sample(wrk_bin, duration, url, script, processes, hello) -> tuple:
+def sample(board: Board, name: str, database: str, wrk_bin, duration, hello) -> tuple:
     """One wrk run of a page between two of hello-world: (load, ratio, CPU µs, hello CPU µs),
-    the page's CPU being what `processes` used."""
+    the page's CPU being what its workers (and PostgreSQL's server) used."""
+    url, script = board.target(name)
+    processes = board.server.workers() + (postgres_processes() if database == "postgresql" else [])
     hello_run = (wrk_bin, hello.base + "/", duration)
     before, hello_cpu = measured_cpu(hello.workers(), *hello_run)
     page, cpu = measured_cpu(processes, wrk_bin, url, duration, script)
