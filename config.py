@@ -1,60 +1,22 @@
-"""Configuration classes, chosen by the FLASK_CONFIG environment variable.
+"""Configuration: defaults for each FLASK_CONFIG, then what the environment sets.
 
-Values come from the environment, and from a `.env` file when present (real environment
-variables win). Production settings are checked in `create_app`, not here, so importing
-this module never fails.
+`create_app` reads the environment (and a `.env` file when present; real environment
+variables win) each time it builds an app, so importing this module reads nothing.
+Production settings are checked in `create_app` too.
 """
 
 import os
+from collections.abc import Callable, Mapping
 
 from dotenv import load_dotenv
 
-load_dotenv()
-
-
-def env_flag(name: str, default: bool) -> bool:
-    """Read a boolean environment variable: `0`, `false`, `no` and `off` mean False."""
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() not in {"0", "false", "no", "off"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
-def env_list(name: str) -> list[str] | None:
-    """A comma-separated list, or None when the variable is unset or empty."""
-    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
-    return items or None
-
-
-def cookie_secure_setting() -> bool | str:
-    """COOKIE_SECURE: `auto` (Secure on HTTPS requests), `1` (always) or `0` (never)."""
-    value = os.environ.get("COOKIE_SECURE", "auto").strip().lower()
-    return "auto" if value in ("", "auto") else env_flag("COOKIE_SECURE", True)
-
-
-def database_url(value: str | None) -> str | None:
-    """Normalise a DATABASE_URL: Heroku-style `postgres://` becomes psycopg 3's scheme."""
-    if not value:
-        return None
-    for prefix in ("postgres://", "postgresql://"):
-        if value.startswith(prefix):
-            return "postgresql+psycopg://" + value.removeprefix(prefix)
-    if value.startswith("mysql://") or value.startswith("mariadb://"):
-        return "mysql+pymysql://" + value.split("://", 1)[1]
-    return value
-
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    # Pooled connections are pinged after sitting idle instead (app/extensions.py), which
-    # lets the app recover by itself after the database restarts.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = None
+    # A connection the database server dropped (a restart, a failover) is replaced before
+    # use, so the app recovers by itself.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     # Largest note: 100,000 characters, up to 4 bytes each, percent-encoded (x3) in a form.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -62,32 +24,33 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    COOKIE_SECURE = cookie_secure_setting()
+    REMEMBER_COOKIE_SECURE = False
 
-    # Host names the app answers to (e.g. `board.example.org,.example.org`); unset: any.
-    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS")
+    # Host names the app answers to (e.g. `board.example.org,.example.org`); None: any.
+    TRUSTED_HOSTS = None
     # How many proxies in front set each X-Forwarded-* header; 0 ignores the header.
-    PROXY_FIX_X_FOR = env_int("PROXY_FIX_X_FOR", 0)
-    PROXY_FIX_X_PROTO = env_int("PROXY_FIX_X_PROTO", 0)
-    PROXY_FIX_X_HOST = env_int("PROXY_FIX_X_HOST", 0)
-    PROXY_FIX_X_PORT = env_int("PROXY_FIX_X_PORT", 0)
-    PROXY_FIX_X_PREFIX = env_int("PROXY_FIX_X_PREFIX", 0)
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
-    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "20 per hour")
-    RATELIMIT_FEEDBACK = os.environ.get("RATELIMIT_FEEDBACK", "30 per minute; 500 per day")
+    RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_REGISTER = "20 per hour"
+    RATELIMIT_FEEDBACK = "30 per minute; 500 per day"
 
     # Anonymous feedback waits for a moderator when on.
-    FEEDBACK_MODERATION = env_flag("FEEDBACK_MODERATION", False)
+    FEEDBACK_MODERATION = False
     # Refuse feedback sent sooner than this many seconds after the form was shown (0: off).
-    FEEDBACK_MIN_SECONDS = env_int("FEEDBACK_MIN_SECONDS", 0)
+    FEEDBACK_MIN_SECONDS = 0
 
     FEEDBACK_PER_PAGE = 20
     NOTES_PER_PAGE = 20
@@ -110,18 +73,17 @@ KNOWN_DEFAULT_SECRET_KEYS = {
 
 class DevelopmentConfig(Config):
     DEBUG = True
-    SECRET_KEY = Config.SECRET_KEY or DEV_SECRET_KEY
+    SECRET_KEY = DEV_SECRET_KEY
     # A relative SQLite path lives in the app's instance/ folder.
-    SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or "sqlite:///corkboard.db"
+    SQLALCHEMY_DATABASE_URI = "sqlite:///corkboard.db"
 
 
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = TESTING_SECRET_KEY
-    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False  # one dedicated test turns it back on
     RATELIMIT_ENABLED = False  # the rate-limit tests turn it back on
-    RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_HASH_PROFILE = "CHEAPEST"
 
 
@@ -134,3 +96,74 @@ configs = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def flag(value: str) -> bool:
+    """`0`, `false`, `no` and `off` mean False; anything else True."""
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def comma_list(value: str) -> list[str] | None:
+    return [item.strip() for item in value.split(",") if item.strip()] or None
+
+
+def database_url(value: str | None) -> str | None:
+    """Normalise a database URL: `postgres://` (Heroku's) and `mysql://` get the drivers'
+    schemes."""
+    if not value:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value.removeprefix(prefix)
+    if value.startswith(("mysql://", "mariadb://")):
+        return "mysql+pymysql://" + value.split("://", 1)[1]
+    return value
+
+
+# Each environment variable, the settings it fills and how its text is read.
+ENVIRONMENT: dict[str, tuple[tuple[str, ...], Callable[[str], object]]] = {
+    "SECRET_KEY": (("SECRET_KEY",), str),
+    "DATABASE_URL": (("SQLALCHEMY_DATABASE_URI",), database_url),
+    "COOKIE_SECURE": (("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"), flag),
+    "TRUSTED_HOSTS": (("TRUSTED_HOSTS",), comma_list),
+    "PROXY_FIX_X_FOR": (("PROXY_FIX_X_FOR",), int),
+    "PROXY_FIX_X_PROTO": (("PROXY_FIX_X_PROTO",), int),
+    "PROXY_FIX_X_HOST": (("PROXY_FIX_X_HOST",), int),
+    "PROXY_FIX_X_PORT": (("PROXY_FIX_X_PORT",), int),
+    "PROXY_FIX_X_PREFIX": (("PROXY_FIX_X_PREFIX",), int),
+    "RATELIMIT_STORAGE_URI": (("RATELIMIT_STORAGE_URI",), str),
+    "RATELIMIT_ENABLED": (("RATELIMIT_ENABLED",), flag),
+    "RATELIMIT_LOGIN": (("RATELIMIT_LOGIN",), str),
+    "RATELIMIT_REGISTER": (("RATELIMIT_REGISTER",), str),
+    "RATELIMIT_FEEDBACK": (("RATELIMIT_FEEDBACK",), str),
+    "FEEDBACK_MODERATION": (("FEEDBACK_MODERATION",), flag),
+    "FEEDBACK_MIN_SECONDS": (("FEEDBACK_MIN_SECONDS",), int),
+}
+# Tests read only their own database's URL: nothing meant for a real board reaches them.
+TESTING_ENVIRONMENT = {"TEST_DATABASE_URL": (("SQLALCHEMY_DATABASE_URI",), database_url)}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says what to set."""
+
+
+def settings_from_environment(config_name: str, environ: Mapping[str, str]) -> dict:
+    """The settings the environment gives; a variable that is unset or empty keeps the
+    default. Raises ConfigError for a value that cannot be read."""
+    variables = TESTING_ENVIRONMENT if config_name == "testing" else ENVIRONMENT
+    settings = {}
+    for variable, (names, read) in variables.items():
+        text = environ.get(variable, "").strip()
+        if not text:
+            continue
+        try:
+            value = read(text)
+        except ValueError:
+            raise ConfigError(f"{variable}={text!r} is not a whole number") from None
+        settings.update(dict.fromkeys(names, value))
+    return settings
+
+
+def load_environment() -> Mapping[str, str]:
+    load_dotenv()
+    return os.environ

@@ -33,13 +33,11 @@ def deploy_warnings(app: Flask) -> list[str]:
     """Settings that are legal but often wrong in production."""
     config = app.config
     warnings = []
-    if config["COOKIE_SECURE"] == "auto":
+    if not config["SESSION_COOKIE_SECURE"]:
         warnings.append(
-            "COOKIE_SECURE=auto: cookies are Secure only on HTTPS requests. Serve over HTTPS "
-            "(with PROXY_FIX_X_PROTO set behind a proxy) or set COOKIE_SECURE=1."
+            "COOKIE_SECURE is off: session and remember-me cookies may travel over plain "
+            "HTTP. Serve over HTTPS and set COOKIE_SECURE=1."
         )
-    elif not config["COOKIE_SECURE"]:
-        warnings.append("COOKIE_SECURE=0: session cookies may travel over plain HTTP.")
     if not config.get("TRUSTED_HOSTS"):
         warnings.append("TRUSTED_HOSTS is not set: the app answers to any Host header.")
     if not any(config[f"PROXY_FIX_{name}"] for name in ("X_FOR", "X_PROTO")):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
 from datetime import UTC, datetime
-from functools import lru_cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
@@ -18,6 +16,8 @@ from app.extensions import db
 
 # 100,000 characters need up to 400 kB; MariaDB's TEXT stops at 64 kB.
 LONG_TEXT = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+# How much of a note lists read: enough for a preview (see app.markdown.markdown_preview).
+PREVIEWED_LENGTH = 600
 
 
 def utcnow() -> datetime:
@@ -95,6 +95,18 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
+    @classmethod
+    def from_login_id(cls, login_id: str) -> User | None:
+        """The member a session's `get_id()` names; one from before their last logout
+        (an older session version) is nobody."""
+        id, _, version = login_id.partition(":")
+        if not (id.isascii() and id.isdigit() and version.isascii() and version.isdigit()):
+            return None
+        user = db.session.get(cls, int(id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
     def end_sessions(self) -> None:
         """Sign out everywhere: sessions carrying the old version no longer load a user."""
         self.session_version += 1
@@ -133,15 +145,19 @@ class Feedback(db.Model):
     author: Mapped[User | None] = relationship(back_populates="feedback", lazy="raise")
 
     @classmethod
-    def cards(cls) -> sa.Select:
-        """What lists show of each item, read as plain rows: a list page does not need
-        whole objects, and building twenty of them cost more than its query."""
-        return sa.select(cls.id, cls.name, cls.message, cls.created_at)
-
-    @classmethod
     def shown_to_everyone(cls) -> sa.ColumnElement[bool]:
         """The SQL condition for feedback the public lists and search show."""
         return cls.hidden == sa.false()
+
+    @classmethod
+    def public(cls) -> sa.Select:
+        """The columns a feedback card shows, of the items everyone may see, newest first
+        (served by the index ix_feedback_public_list)."""
+        return (
+            sa.select(cls.id, cls.name, cls.message, cls.created_at)
+            .where(cls.shown_to_everyone())
+            .order_by(cls.created_at.desc(), cls.id.desc())
+        )
 
     def is_visible_to(self, user) -> bool:
         return not self.hidden or user.is_admin
@@ -164,12 +180,18 @@ class Note(db.Model):
     content: Mapped[str] = mapped_column(LONG_TEXT)
     visibility: Mapped[str] = mapped_column(sa.String(7), default="private")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When its author last changed it (a moderator's hide is no edit); set by the edit view.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     submission_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
 
     author: Mapped[User] = relationship(back_populates="notes", lazy="raise")
+
+    def __init__(self, **fields) -> None:
+        # One moment for both, so a new note does not read as edited.
+        now = fields.pop("created_at", None) or utcnow()
+        super().__init__(created_at=now, updated_at=fields.pop("updated_at", now), **fields)
 
     @property
     def is_public(self) -> bool:
@@ -178,52 +200,53 @@ class Note(db.Model):
     def is_owned_by(self, user) -> bool:
         return user.id is not None and user.id == self.author_id
 
+    @property
+    def was_edited(self) -> bool:
+        return self.updated_at > self.created_at
+
     @classmethod
     def cards(cls) -> sa.Select:
-        """What lists show of each note, with its author's name, read as plain rows."""
-        return sa.select(
-            cls.id,
-            cls.title,
-            cls.content,
-            cls.created_at,
-            (cls.visibility == "public").label("is_public"),
-            User.username.label("author_name"),
-        ).join(cls.author)
+        """The columns a note card shows, newest first: the start of the note's content
+        (enough for its preview, not up to 100,000 characters) and its author's name."""
+        return (
+            sa.select(
+                cls.id,
+                cls.title,
+                sa.func.substr(cls.content, 1, PREVIEWED_LENGTH).label("content"),
+                cls.created_at,
+                (cls.visibility == "public").label("is_public"),
+                cls.hidden,
+                User.username.label("author_name"),
+            )
+            .join(cls.author)
+            .order_by(cls.created_at.desc(), cls.id.desc())
+        )
 
     @classmethod
     def shown_to_everyone(cls) -> sa.ColumnElement[bool]:
         """The SQL condition for notes the public lists and search show."""
         return sa.and_(cls.visibility == "public", cls.hidden == sa.false())
 
+    @classmethod
+    def public(cls) -> sa.Select:
+        """Cards of the notes everyone may see (index ix_notes_public_list)."""
+        return cls.cards().where(cls.shown_to_everyone())
+
+    @classmethod
+    def written_by(cls, user_id: int) -> sa.Select:
+        """Cards of every note of a member, private and hidden ones too: only they see
+        this list (index ix_notes_author_list)."""
+        return cls.cards().where(cls.author_id == user_id)
+
     def is_visible_to(self, user) -> bool:
-        """Private notes exist only for their owner; hidden ones only for admins."""
-        if not (self.is_public or self.is_owned_by(user)):
-            return False
-        return not self.hidden or user.is_admin
+        """Private notes exist only for their owner. Hidden ones are seen by admins and
+        by their owner, who can still read, copy or delete them."""
+        if self.is_owned_by(user):
+            return True
+        return self.is_public and (not self.hidden or user.is_admin)
 
     def __repr__(self) -> str:
         return f"<Note {self.id} {self.title!r}>"
-
-
-def read_rows(statement: sa.Select, params: dict | None = None) -> list[tuple]:
-    """The rows of a read-only `statement` of columns (a list's cards, search candidates),
-    read on a pooled connection of their own: outside the ORM session, whose set-up and
-    transaction cost a list page as much as its query did."""
-    with db.engine.connect() as connection:
-        return records(connection.execute(statement, params))
-
-
-def records(result: sa.Result) -> list[tuple]:
-    """The rows of `result` as named tuples. Templates read each column of a list's rows
-    by name, and a name on SQLAlchemy's Row is looked up by a Python `__getattr__`: the
-    eighty a list page reads cost five times as much as making its twenty tuples."""
-    make = record_type(tuple(result.keys()))._make
-    return [make(row) for row in result]
-
-
-@lru_cache(maxsize=64)
-def record_type(columns: tuple[str, ...]) -> type[tuple]:
-    return namedtuple("Record", columns)
 
 
 def add_once(item: Feedback | Note) -> tuple[Feedback | Note, bool]:

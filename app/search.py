@@ -7,18 +7,15 @@ people type is reduced to plain words first, so no input can be read as search s
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
-from typing import Any, NamedTuple
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
-from flask import request
 from markupsafe import Markup
 from sqlalchemy.dialects import mysql
 
 from app.extensions import db
-from app.models import Feedback, Note, records
-from app.pagination import Page, data_version, numbered_page, paginate, read_at, remembered
+from app.models import Feedback, Note
+from app.pagination import Page, numbered_page, requested_page
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -26,7 +23,7 @@ SNIPPET_LENGTH = 200
 # Search ranks the newest matches, at most this many: a word found in half a million rows
 # must not make every search read half a million rows.
 MAX_CANDIDATES = 200
-# Ranking reads this much of each candidate's text (notes may be long).
+# Ranking and snippets read this much of each candidate's text (notes may be long).
 SCORED_LENGTH = 2000
 
 
@@ -41,7 +38,8 @@ class Searchable:
 
     def scored_columns(self) -> tuple:
         title, body = (getattr(self.model, name) for name in self.columns)
-        return self.model.id, title, sa.func.substr(body, 1, SCORED_LENGTH)
+        scored_body = sa.func.substr(body, 1, SCORED_LENGTH).label("body")
+        return self.model.id, title.label("title"), scored_body
 
 
 SEARCHABLE = {
@@ -50,69 +48,38 @@ SEARCHABLE = {
 }
 
 
-class Hit(NamedTuple):
-    """A search result: the item and its highlighted excerpt (a card of the list)."""
+def search(model: type, query: str, per_page: int) -> Page:
+    """Page `?page=` of the visible `model` items holding every word of `query`, best first.
 
-    item: Any
-    snippet: Markup
-
-
-def search_or_list(model: type, listing: sa.Select, per_page: int) -> tuple[Page, str]:
-    """The page a list view shows: search results for `?q=`, else a page of `listing`.
-
-    Returns the page and the (stripped) query, empty when there is none.
+    The database's full-text engine finds the newest MAX_CANDIDATES matches and `rank`
+    orders them, the same way on every database, so a search costs about the same however
+    common its words are and however large the table. Then the page's items are read, the
+    visibility rule applied again: an item hidden, made private or deleted since the first
+    statement is left out, never shown as it is now.
     """
-    query = request.args.get("q", "").strip()
-    if not query:
-        return paginate(listing, model, per_page), ""
-    fetch = lambda limit, offset: search(model, query, limit=limit, offset=offset)  # noqa: E731
-    return numbered_page(fetch, per_page), query
+    number = requested_page()
+    terms = search_terms(query)
+    if not terms:
+        return numbered_page(number, [], per_page)
+    backend = BACKENDS[db.engine.dialect.name]
+    statement = backend.candidates(SEARCHABLE[model]).limit(MAX_CANDIDATES)
+    candidates = db.session.execute(statement, {"match": backend.match(terms)}).all()
+    ranked = rank(candidates, terms)
+    start = (number - 1) * per_page
+    ids = ranked[start : start + per_page + 1]
+    rows = db.session.execute(model.public().where(model.id.in_(ids))).all() if ids else []
+    by_id = {row.id: row for row in rows}
+    page = numbered_page(number, [by_id[id] for id in ids if id in by_id], per_page)
+    words, bodies = word_pattern(terms), {row.id: row.body for row in candidates}
+    snippets = {item.id: snippet(bodies[item.id], words) for item in page.items}
+    capped = len(candidates) == MAX_CANDIDATES
+    return replace(page, total=len(ranked), capped=capped, snippets=snippets)
 
 
 def search_terms(query: str) -> list[str]:
     """The words of a query, lower-cased: no quotes, operators or wildcards survive."""
     words = re.findall(r"\w+", query[:MAX_QUERY_LENGTH].lower())
     return list(dict.fromkeys(words))[:MAX_TERMS]
-
-
-def search(model: type, query: str, *, limit: int, offset: int = 0) -> list[Hit]:
-    """The visible `model` items holding every word of `query`, best first.
-
-    The database's full-text engine finds the newest MAX_CANDIDATES matches; `rank` orders
-    them, the same way on every database. A search therefore costs about the same however
-    common its words are and however large the table. A connection keeps the rankings it
-    made with the data version they were made at (see `data_version`), so the same search
-    on unchanged data, or its next page, reads only the page's items.
-    """
-    terms = search_terms(query)
-    if not terms:
-        return []
-    backend, statements = search_statements(model, db.engine.dialect.name)
-    with db.engine.connect() as connection:
-        rankings = remembered(connection, "search_rankings")
-        key = (model, *terms)
-        if (known := rankings.get(key)) is not None:
-            version, ranked = known
-            ids = ranked[offset : offset + limit]
-            items = records(connection.execute(statements.items, {"ids": ids})) if ids else []
-            if read_at(version, items):
-                return hits(model, terms, ids, items)
-        match = {"match": backend.match(terms)}
-        candidates = connection.execute(statements.candidates, match).all()
-        ranked = rank(candidates, terms)
-        if candidates and statements.versioned:
-            rankings[key] = (candidates[0].data_version, ranked)
-        ids = ranked[offset : offset + limit]
-        if not ids:
-            return []
-        return hits(model, terms, ids, records(connection.execute(statements.items, {"ids": ids})))
-
-
-def hits(model: type, terms: list[str], ids: list[int], items: list[tuple]) -> list[Hit]:
-    """The items, in the order of `ids`, with their snippets."""
-    by_id = {row.id: row for row in items}
-    body, words = SEARCHABLE[model].columns[1], word_pattern(terms)
-    return [Hit(by_id[id], snippet(getattr(by_id[id], body), words)) for id in ids]
 
 
 @dataclass(frozen=True)
@@ -124,33 +91,13 @@ class Backend:
     match: Callable[[list[str]], str]
 
 
-@dataclass(frozen=True)
-class SearchStatements:
-    candidates: sa.Select  # (id, title, body) of the newest matches of :match
-    items: sa.Select  # the cards of the items :ids
-    versioned: bool  # whether both also read the data version
-
-
-@cache
-def search_statements(model: type, dialect: str) -> tuple[Backend, SearchStatements]:
-    """The database's engine and the statements it runs for `model`, built once per model
-    and database, like the lists' statements (see pagination)."""
-    backend = BACKENDS[dialect]
-    candidates = backend.candidates(SEARCHABLE[model]).limit(MAX_CANDIDATES)
-    items = model.cards().where(model.id.in_(sa.bindparam("ids", expanding=True)))
-    if (version := data_version(dialect)) is None:
-        return backend, SearchStatements(candidates, items, versioned=False)
-    versioned = SearchStatements(candidates.add_columns(version), items.add_columns(version), True)
-    return backend, versioned
-
-
 def word_pattern(terms: list[str]) -> re.Pattern:
     """Words starting with any of `terms` (so "zebra" also finds "zebras")."""
     return re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*", re.I)
 
 
 def rank(candidates: list[sa.Row], terms: list[str]) -> list[int]:
-    """Ids of (id, title, body, …) rows, most relevant first, newest first among equals.
+    """Ids of (id, title, body) rows, most relevant first, newest first among equals.
 
     A BM25-like score: every candidate holds every word, so what counts is how often the
     words occur (with diminishing returns), in how short a text, and whether the title
@@ -162,7 +109,7 @@ def rank(candidates: list[sa.Row], terms: list[str]) -> list[int]:
     lengths = [row[2].count(" ") + 1 for row in candidates]
     average = sum(lengths) / len(lengths)
     scored = []
-    for (id, title, body, *_), length in zip(candidates, lengths, strict=True):
+    for (id, title, body), length in zip(candidates, lengths, strict=True):
         in_title = sum(map(title.lower().count, terms))
         in_body = sum(map(body.lower().count, terms))
         norm = 0.25 + 0.75 * length / average

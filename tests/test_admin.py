@@ -67,12 +67,23 @@ def test_delete(app, client, auth, admin, board, kind, model):
     assert row(app, model, board[kind]) is None
 
 
-def test_hidden_note_is_404_even_for_its_owner(app, client, auth, admin, board):
+def test_a_hidden_note_stays_with_its_owner_marked_hidden(app, client, auth, admin, board):
+    """Its owner can still read, copy or delete it; everyone else but admins gets a 404."""
     admin_client = app.test_client()
     admin_client.post("/auth/login", data={"username": "boss", "password": "correct horse"})
     admin_client.post(f"/admin/notes/{board['notes']}/hide")
+    assert app.test_client().get(f"/notes/{board['notes']}").status_code == 404
+
     auth.login("alice")
-    assert client.get(f"/notes/{board['notes']}").status_code == 404
+    page = client.get(f"/notes/{board['notes']}")
+    assert page.status_code == 200
+    assert "Visible note" in page.text and "Hidden by a moderator" in page.text
+    assert "edited" not in page.text  # a moderator's hide is not an edit
+    mine = client.get("/notes/mine").text
+    assert "Visible note" in mine and "Hidden by a moderator" in mine
+    assert "Visible note" not in client.get("/notes/").text
+    client.post(f"/notes/{board['notes']}/delete")
+    assert row(app, Note, board["notes"]) is None
 
 
 def test_unknown_items_and_actions_are_404(client, auth, admin):

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from app import ConfigError, create_app
+from config import settings_from_environment
 from tests.conftest import PASSWORD
 from tests.factories import make_user
 
@@ -46,8 +47,12 @@ def session_cookie(response) -> str:
     return cookie
 
 
-def test_cookies_are_secure_httponly_and_lax_over_https(app_factory):
-    app = app_factory(WTF_CSRF_ENABLED=True)
+# What COOKIE_SECURE=1 in the environment sets.
+SECURE_COOKIES = settings_from_environment("production", {"COOKIE_SECURE": "1"})
+
+
+def test_cookie_secure_marks_session_and_remember_cookies_secure(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True, **SECURE_COOKIES)
     with app.app_context():
         make_user(username="alice", password=PASSWORD)
     client = app.test_client()
@@ -68,11 +73,10 @@ def test_cookies_are_secure_httponly_and_lax_over_https(app_factory):
     assert "; Secure" in remember and "; HttpOnly" in remember and "SameSite=Lax" in remember
 
 
-def test_cookies_over_plain_http_follow_cookie_secure(app_factory):
-    auto = app_factory(WTF_CSRF_ENABLED=True).test_client()
-    assert "; Secure" not in session_cookie(auto.get("/feedback/new"))
-    forced = app_factory(WTF_CSRF_ENABLED=True, COOKIE_SECURE=True).test_client()
-    assert "; Secure" in session_cookie(forced.get("/feedback/new"))
+def test_cookies_are_httponly_and_lax_but_not_secure_by_default(app_factory):
+    plain = app_factory(WTF_CSRF_ENABLED=True).test_client()
+    cookie = session_cookie(plain.get("/feedback/new"))
+    assert "; Secure" not in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_untrusted_host_is_refused_without_a_server_error(app_factory):
@@ -116,7 +120,7 @@ def test_check_deploy_reports_errors_and_warnings(app_factory):
     good = app_factory(
         SECRET_KEY="k" * 64,
         TRUSTED_HOSTS=["board.example.org"],
-        COOKIE_SECURE=True,
+        **SECURE_COOKIES,
         PROXY_FIX_X_FOR=1,
         PROXY_FIX_X_PROTO=1,
         RATELIMIT_ENABLED=True,

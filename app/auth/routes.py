@@ -17,27 +17,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import LoginForm, RegisterForm
 from app.errors import form_kept_when_limited
-from app.extensions import db, limiter, login_manager
-from app.models import AnonymousUser, User, password_hasher
+from app.extensions import db, limiter
+from app.models import User, password_hasher
 
 bp = Blueprint("auth", __name__)
-
-login_manager.anonymous_user = AnonymousUser
-login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see that page."
-login_manager.login_message_category = "info"
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """`<id>:<session version>`; a session from before the last logout loads nobody."""
-    id_part, _, version = user_id.partition(":")
-    if not (id_part.isdigit() and version.isdigit()):
-        return None
-    user = db.session.get(User, int(id_part))
-    if user is None or user.session_version != int(version):
-        return None
-    return user
 
 
 def is_safe_path(target: str) -> bool:

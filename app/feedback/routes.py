@@ -1,8 +1,5 @@
 """Feedback pages: the list, one item, and the form to leave some."""
 
-from functools import cache
-
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -10,6 +7,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
@@ -18,26 +16,20 @@ from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
 from app.feedback.forms import FeedbackForm
 from app.models import Feedback, add_once
-from app.search import search_or_list
+from app.pagination import paginate
+from app.search import search
 
 bp = Blueprint("feedback", __name__)
 
 
-@cache  # statements are immutable: build this one once, not on every request
-def visible_feedback() -> sa.Select:
-    """Feedback everyone may see (moderators hide the rest), newest first."""
-    return (
-        Feedback.cards()
-        .where(Feedback.shown_to_everyone())
-        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
-    )
-
-
 @bp.get("/")
 def index():
-    page, query = search_or_list(
-        Feedback, visible_feedback(), current_app.config["FEEDBACK_PER_PAGE"]
-    )
+    query = request.args.get("q", "").strip()
+    per_page = current_app.config["FEEDBACK_PER_PAGE"]
+    if query:
+        page = search(Feedback, query, per_page)
+    else:
+        page = paginate(Feedback.public(), Feedback, per_page)
     return render_template("feedback/index.html", page=page, query=query)
 
 

@@ -7,10 +7,7 @@ from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from app.extensions import db
-from app.feedback.routes import visible_feedback
-from app.models import Feedback, Note, read_rows
-from app.notes.routes import public_notes
-from app.pagination import list_statements
+from app.models import Feedback, Note
 
 bp = Blueprint("main", __name__)
 
@@ -20,10 +17,8 @@ PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 @bp.get("/")
 def index():
     limit = current_app.config["HOME_ITEMS"]
-    # The lists' own first-page statements, built once (see app/pagination.py).
-    dialect = db.engine.dialect.name
-    feedback = read_rows(list_statements(visible_feedback(), Feedback, limit, dialect).first)
-    notes = read_rows(list_statements(public_notes(), Note, limit, dialect).first)
+    feedback = db.session.execute(Feedback.public().limit(limit)).all()
+    notes = db.session.execute(Note.public().limit(limit)).all()
     return render_template("main/index.html", feedback=feedback, notes=notes)
 
 

@@ -1,8 +1,5 @@
 """Notes: the public list, a member's own notes, and writing, editing and deleting them."""
 
-from functools import cache
-
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -10,27 +7,27 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Note, add_once
+from app.models import Note, add_once, utcnow
 from app.notes.forms import NoteForm
 from app.pagination import paginate
-from app.search import search_or_list
+from app.search import search
 
 bp = Blueprint("notes", __name__)
-
-NEWEST_FIRST = (Note.created_at.desc(), Note.id.desc())
 
 
 def get_note(id: int, action: str = "view") -> Note:
     """The note `id`, if the current user may `action` it ("view", "edit" or "delete").
 
     404 when it does not exist or the user may not know it does (private to someone else,
-    or hidden by a moderator); 403 when they can see it but it is not theirs to change.
+    or hidden by a moderator from everyone but its owner and admins); 403 when they can see
+    it but it is not theirs to change.
     Admins may delete any note they can see.
     """
     note = db.session.get(Note, id, options=[joinedload(Note.author)])
@@ -43,31 +40,18 @@ def get_note(id: int, action: str = "view") -> Note:
     return note
 
 
-@cache  # statements are immutable: build this one once, not on every request
-def public_notes() -> sa.Select:
-    """Notes everyone may see, with their authors, newest first."""
-    return Note.cards().where(Note.shown_to_everyone()).order_by(*NEWEST_FIRST)
-
-
 @bp.get("/")
 def index():
-    page, query = search_or_list(Note, public_notes(), current_app.config["NOTES_PER_PAGE"])
+    query = request.args.get("q", "").strip()
+    per_page = current_app.config["NOTES_PER_PAGE"]
+    page = search(Note, query, per_page) if query else paginate(Note.public(), Note, per_page)
     return render_template("notes/index.html", page=page, query=query)
-
-
-@cache  # built once, like the public lists: the member is a parameter
-def own_notes() -> sa.Select:
-    """A member's notes (those moderators hid aside), newest first."""
-    mine = sa.and_(Note.author_id == sa.bindparam("author_id"), Note.hidden == sa.false())
-    return Note.cards().where(mine).order_by(*NEWEST_FIRST)
 
 
 @bp.get("/mine")
 @login_required
 def mine():
-    page = paginate(
-        own_notes(), Note, current_app.config["NOTES_PER_PAGE"], author_id=current_user.id
-    )
+    page = paginate(Note.written_by(current_user.id), Note, current_app.config["NOTES_PER_PAGE"])
     return render_template("notes/mine.html", page=page)
 
 
@@ -108,9 +92,13 @@ def edit(id: int):
         note.title = form.title.data
         note.content = form.content.data
         note.visibility = form.visibility.data
+        if db.session.is_modified(note):
+            note.updated_at = utcnow()
         db.session.commit()
         flash("Your changes are saved.", "success")
-        return redirect(url_for(".detail", id=note.id))
+        # `id`, not note.id: reading the committed note again would find it gone, had
+        # someone deleted it in the meantime.
+        return redirect(url_for(".detail", id=id))
     status = 422 if form.is_submitted() else 200
     return render_template("notes/form.html", form=form, note=note), status
 
@@ -119,7 +107,8 @@ def edit(id: int):
 @login_required
 def delete(id: int):
     note = get_note(id, "delete")
+    title = note.title
     db.session.delete(note)
     db.session.commit()
-    flash(f"Deleted “{note.title}”.", "success")
+    flash(f"Deleted “{title}”.", "success")
     return redirect(url_for(".mine"))
