@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Feedback
+from app.models import Feedback, Note
 from tests.factories import make_feedback, make_note, make_user
 
 
@@ -172,3 +172,64 @@ def test_a_search_made_again_sees_new_and_hidden_items(app, client, board):
         zoe.hidden = True
         db.session.commit()
     assert found() == {"Newcomer", "Zebra fan"}
+
+
+def between_search_statements(app, change):
+    """Run `change(connection)` on another connection, committed, right after the search's
+    first statement (the candidates) and before its second (the page's items)."""
+    engine = db_engine(app)
+    other = sa.create_engine(engine.url)
+    done = []
+
+    def after(conn, cursor, statement, *args):
+        if not done and ("MATCH" in statement.upper() or "@@" in statement):
+            done.append(statement)
+            with other.begin() as connection:
+                change(connection)
+
+    sa.event.listen(engine, "after_cursor_execute", after)
+    return lambda: (sa.event.remove(engine, "after_cursor_execute", after), other.dispose())
+
+
+def db_engine(app):
+    with app.app_context():
+        return db.engine
+
+
+@pytest.mark.parametrize("kind", ["hidden", "deleted"])
+def test_feedback_changed_during_a_search_never_shows_as_it_is_now(app, client, board, kind):
+    def change(connection):
+        zoe = Feedback.__table__.c
+        where = Feedback.__table__.c.name == "Zoe"
+        if kind == "deleted":
+            connection.execute(sa.delete(Feedback.__table__).where(where))
+        else:
+            new = {zoe.message: "zebra: moderated text nobody may read", zoe.hidden: True}
+            connection.execute(sa.update(Feedback.__table__).where(where).values(new))
+
+    stop = between_search_statements(app, change)
+    try:
+        response = client.get("/feedback/?q=zebra")
+    finally:
+        stop()
+    assert response.status_code == 200
+    assert "Zebra fan" in response.text
+    assert "moderated text nobody may read" not in response.text
+
+
+def test_a_note_made_private_during_a_search_never_shows_its_private_text(app, client, board):
+    def change(connection):
+        notes = Note.__table__.c
+        connection.execute(
+            sa.update(Note.__table__)
+            .where(notes.title == "Public zebra notes")
+            .values({notes.visibility: "private", notes.content: "zebra: my private words"})
+        )
+
+    stop = between_search_statements(app, change)
+    try:
+        response = client.get("/notes/?q=zebra")
+    finally:
+        stop()
+    assert response.status_code == 200
+    assert "my private words" not in response.text
