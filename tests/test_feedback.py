@@ -181,6 +181,21 @@ def test_unknown_feedback_is_a_404_page(client, path):
     assert "<main" in response.text
 
 
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_ids_and_cursors_in_other_scripts_digits_are_404(app, client):
+    """Python reads "١" as 1; a URL's numbers are ASCII digits only."""
+    with app.app_context():
+        items = make_feedback_series(25)
+        id, cursor = items[0].id, encode_cursor(items[10])
+    assert client.get(f"/feedback/{id}").status_code == 200
+    assert client.get(f"/feedback/{str(id).translate(ARABIC_INDIC_DIGITS)}").status_code == 404
+    assert client.get(f"/feedback/?before={cursor}").status_code == 200
+    for query in (f"before={cursor.translate(ARABIC_INDIC_DIGITS)}", "page=٢", "page=²"):
+        assert client.get(f"/feedback/?{query}").status_code == 404, query
+
+
 def test_empty_list_invites_the_first_feedback(client):
     page = client.get("/feedback/").text
     assert "No feedback yet" in page
