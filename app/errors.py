@@ -5,7 +5,7 @@ import math
 import time
 
 import sqlalchemy as sa
-from flask import Flask, make_response, render_template
+from flask import Flask, g, make_response, render_template
 from flask.globals import request_ctx
 from flask_limiter import RequestLimit
 from flask_wtf import FlaskForm
@@ -19,6 +19,7 @@ from werkzeug.exceptions import (
 )
 
 from app.extensions import db
+from app.models import AnonymousUser, User
 
 log = logging.getLogger("corkboard.errors")
 
@@ -84,20 +85,36 @@ def render_csrf_error(error: CSRFError):
     return make_response(render_template("errors/400.html", error=error, csrf=True), 400)
 
 
+def end_the_transaction() -> None:
+    """Roll back what failed, so the next request on this worker starts clean, and keep the
+    error page away from the database, which may be what failed.
+
+    The layout shows who is signed in: a member already loaded (and not expired) is kept
+    out of the session so reading them needs no query; one not loaded yet is shown as
+    signed out on this page rather than loaded again.
+    """
+    user = g.get("_login_user")
+    if isinstance(user, User) and user in db.session and not sa.inspect(user).expired_attributes:
+        db.session.expunge(user)
+    elif not isinstance(user, AnonymousUser):
+        g._login_user = AnonymousUser()
+    db.session.rollback()
+
+
 def render_data_refused(error: sa.exc.DataError):
     """A value the database cannot hold slipped past the forms: refuse the request, not 500.
 
     Forms validate first; this is the safety net, and each time it fires is a validation to add.
     """
-    db.session.rollback()
+    end_the_transaction()
     log.warning("database refused a value: %s", error.orig if error.orig is not None else error)
     return error_page(BadRequest(), 400)
 
 
 def render_database_unavailable(error: sa.exc.OperationalError):
     """The database refused or dropped us: a 503, with the session cleaned up for the next
-    request. Idle pooled connections are pinged before use, so the app recovers on its own."""
-    db.session.rollback()
+    request. Pooled connections are pinged before use, so the app recovers on its own."""
+    end_the_transaction()
     log.error("database unavailable: %s", error.orig if error.orig is not None else error)
     response = error_page(ServiceUnavailable(), 503)
     response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
@@ -105,7 +122,5 @@ def render_database_unavailable(error: sa.exc.OperationalError):
 
 
 def render_internal_error(error: InternalServerError):
-    # Whatever failed may have left the session mid-transaction; the next request on this
-    # worker must start clean.
-    db.session.rollback()
+    end_the_transaction()
     return error_page(error, 500)

@@ -3,9 +3,12 @@
 import pytest
 import sqlalchemy as sa
 from flask import abort
+from flask_login import current_user
 
 from app.extensions import db
 from app.models import Feedback, User
+from tests.conftest import PASSWORD, Auth
+from tests.factories import make_user
 from tests.test_feedback import VALID, stored
 
 
@@ -162,3 +165,44 @@ def test_a_read_only_sqlite_database_still_serves_reads(app_factory, tmp_path):
     refused = client.post("/feedback/new", data=VALID)
     assert_site_page(refused, 503, "Temporarily unavailable")
     assert "Written earlier" in client.get("/feedback/").text
+
+
+@pytest.mark.parametrize("path", ["/feedback/", "/notes/mine", "/"])
+def test_a_signed_in_member_gets_the_503_page_while_the_database_is_down(
+    app_factory, tmp_path, path
+):
+    """The error page must not ask the database for the member again."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    app = app_factory(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'board.db'}")
+    with app.app_context():
+        make_user(username="alice", password=PASSWORD)
+    client = app.test_client()
+    Auth(client).login("alice")
+    assert "Log out alice" in client.get(path).text
+
+    with app.app_context():
+        db.engine.dispose()
+    folder.rename(tmp_path / "gone")  # new connections now fail: as good as a dead server
+    response = client.get(path)
+    assert_site_page(response, 503, "Temporarily unavailable")
+
+    (tmp_path / "gone").rename(folder)
+    assert "Log out alice" in client.get(path).text  # and it recovers by itself
+
+
+def test_a_member_loaded_before_the_database_failed_still_shows_as_signed_in(app_factory, tmp_path):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+    with app.app_context():
+        make_user(username="alice", password=PASSWORD)
+
+    @app.get("/fails-late")
+    def fails_late():
+        assert current_user.is_authenticated
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    client = app.test_client()
+    Auth(client).login("alice")
+    response = client.get("/fails-late")
+    assert_site_page(response, 503, "Temporarily unavailable")
+    assert "Log out alice" in response.text
