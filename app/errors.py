@@ -15,6 +15,7 @@ from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     InternalServerError,
+    NotFound,
     ServiceUnavailable,
 )
 
@@ -32,6 +33,8 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(sa.exc.DataError, render_data_refused)
     app.register_error_handler(sa.exc.OperationalError, render_database_unavailable)
+    app.register_error_handler(sa.orm.exc.StaleDataError, render_vanished)
+    app.register_error_handler(sa.orm.exc.ObjectDeletedError, render_vanished)
     app.register_error_handler(InternalServerError, render_internal_error)
 
 
@@ -66,12 +69,13 @@ def readable_wait(seconds: float) -> str:
     return f"{max(math.ceil(seconds), 2)} seconds"
 
 
-def error_page(error: HTTPException, code: int):
+def error_page(error: HTTPException, code: int, **context):
     if request_ctx.url_adapter is None:
         # The request never got as far as routing (an untrusted Host, say): no URL can be
         # built for the layout's links, so answer with a bare page.
         return make_response(BARE_ERROR_PAGE.format(code=code, name=escape(error.name)), code)
-    html = render_template([f"errors/{code}.html", "errors/error.html"], error=error, code=code)
+    templates = [f"errors/{code}.html", "errors/error.html"]
+    html = render_template(templates, error=error, code=code, **context)
     return make_response(html, code)
 
 
@@ -119,6 +123,13 @@ def render_database_unavailable(error: sa.exc.OperationalError):
     response = error_page(ServiceUnavailable(), 503)
     response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response
+
+
+def render_vanished(error: sa.exc.SQLAlchemyError):
+    """A row this request changes was deleted by another one meanwhile (a note deleted in
+    one tab while edited in another, an item a moderator removed): a 404 that says so."""
+    end_the_transaction()
+    return error_page(NotFound(), 404, deleted_meanwhile=True)
 
 
 def render_internal_error(error: InternalServerError):

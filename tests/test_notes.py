@@ -228,3 +228,66 @@ def test_note_lists_run_the_same_queries_for_1_or_30_notes(app, sql_statements):
     thirty = measure()
     assert one == thirty
     assert thirty == {"/notes/": 1, "/": 2, "/notes/mine": 2}
+
+
+def delete_note_while(app, statement_starts: str, note_id: int):
+    """Delete the note, committed as another request would, just before the app runs its
+    next statement starting with `statement_starts` (on the same connection: the effect of
+    a delete committed elsewhere in the meantime)."""
+    with app.app_context():
+        engine = db.engine
+    done = []
+
+    def before(conn, cursor, statement, *args):
+        if not done and statement.startswith(statement_starts):
+            done.append(statement)
+            cursor.execute(f"DELETE FROM notes WHERE id = {int(note_id)}")  # noqa: S608
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    return lambda: sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def test_a_note_deleted_while_its_edit_is_saved_is_a_404_page(app, client, auth, user):
+    with app.app_context():
+        note_id = make_note(db.session.get(User, user.id), title="Racing").id
+    auth.login("alice")
+    stop = delete_note_while(app, "UPDATE notes", note_id)
+    try:
+        response = client.post(f"/notes/{note_id}/edit", data=NOTE)
+    finally:
+        stop()
+    assert response.status_code == 404
+    assert "deleted while you were" in response.text
+    # The simulated delete shared the request's transaction, so it rolled back with the
+    # edit: what matters is that the edit stored nothing.
+    assert [note.title for note in notes(app)] == ["Racing"]
+
+
+def test_a_note_deleted_right_after_its_edit_was_saved_still_redirects(app, client, auth, user):
+    with app.app_context():
+        note_id = make_note(db.session.get(User, user.id), title="Racing").id
+    auth.login("alice")
+
+    def delete_after_commit(session):
+        with db.engine.begin() as connection:
+            connection.execute(sa.delete(Note).where(Note.id == note_id))
+
+    sa.event.listen(sa.orm.Session, "after_commit", delete_after_commit, once=True)
+    response = client.post(f"/notes/{note_id}/edit", data=NOTE)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/notes/{note_id}"
+    assert client.get(response.headers["Location"]).status_code == 404
+
+
+def test_a_new_note_is_not_edited_and_an_edit_that_changes_nothing_is_not_either(
+    app, client, auth, user
+):
+    auth.login("alice")
+    created = client.post("/notes/new", data=NOTE)
+    page = client.get(created.headers["Location"]).text
+    assert "edited" not in page
+    note_id = notes(app)[0].id
+    client.post(f"/notes/{note_id}/edit", data=NOTE)
+    assert "edited" not in client.get(f"/notes/{note_id}").text
+    client.post(f"/notes/{note_id}/edit", data=NOTE | {"title": "Groceries, updated"})
+    assert "edited" in client.get(f"/notes/{note_id}").text
