@@ -1,7 +1,7 @@
 """Request ids and one log line per request.
 
-Only the method, path, status and duration are logged: never query strings, bodies,
-cookies or headers, so passwords and tokens cannot end up in the log.
+Only the method, path (percent-encoded), status and duration are logged: never query
+strings, bodies, cookies or headers, so passwords and tokens cannot end up in the log.
 """
 
 import logging
@@ -9,6 +9,7 @@ import re
 import secrets
 import sys
 import time
+from urllib.parse import quote
 
 from flask import Flask, g, request
 
@@ -56,7 +57,8 @@ def log_request(response):
         "%s %s %s %s %.1fms",
         identifier,
         request.method,
-        request.path,
+        # Percent-encoded again, as it came: a decoded %0a would start a forged log line.
+        quote(request.path, safe="/:@!$&'()*+,;=-._~"),
         response.status_code,
         (time.perf_counter() - started) * 1000,
     )

@@ -169,6 +169,17 @@ def test_one_log_line_per_request_without_secrets(client, user, caplog):
         assert secret not in everything
 
 
+def test_a_path_cannot_forge_log_lines(client, caplog):
+    caplog.set_level(logging.INFO, logger="corkboard")
+    forged = "/feedback/%0a2026-12-03 INFO corkboard.request: admin GET /admin/ 200%0d%1b[2J"
+    assert client.get(forged).status_code == 404
+    client.get("/notes/Zoë ✓")
+    [line, unicode] = [r.getMessage() for r in caplog.records if r.name == "corkboard.request"]
+    assert "\n" not in line and "\r" not in line and "\x1b" not in line
+    assert " GET /feedback/%0A2026-12-03%20INFO" in line
+    assert " GET /notes/Zo%C3%AB%20%E2%9C%93 404 " in unicode
+
+
 def test_a_new_secret_key_signs_everyone_out_unless_the_old_one_is_kept(app, client, auth, user):
     auth.login("alice")
     assert "Log out alice" in client.get("/").text
