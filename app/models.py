@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
@@ -144,6 +144,9 @@ class Feedback(db.Model):
 
     author: Mapped[User | None] = relationship(back_populates="feedback", lazy="raise")
 
+    # What makes two posts the same post (see add_once).
+    SAME_POST = ("author_id", "name", "message")
+
     @classmethod
     def shown_to_everyone(cls) -> sa.ColumnElement[bool]:
         """The SQL condition for feedback the public lists and search show."""
@@ -187,6 +190,8 @@ class Note(db.Model):
     submission_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
 
     author: Mapped[User] = relationship(back_populates="notes", lazy="raise")
+
+    SAME_POST = ("author_id", "title", "content")
 
     def __init__(self, **fields) -> None:
         # One moment for both, so a new note does not read as edited.
@@ -249,17 +254,28 @@ class Note(db.Model):
         return f"<Note {self.id} {self.title!r}>"
 
 
-def add_once(item: Feedback | Note) -> tuple[Feedback | Note, bool]:
-    """Add `item` unless its form was posted before; the caller commits.
+# The same words from the same sender within this long are one post sent twice.
+REPEAT_WINDOW = timedelta(minutes=1)
 
+
+def add_once(item: Feedback | Note) -> tuple[Feedback | Note, bool]:
+    """Add `item` unless it was posted before; the caller commits.
+
+    A post is "before" when its form was posted already (the same submission id), or when
+    the same sender posted the same words within REPEAT_WINDOW: the browser's back button
+    can show the form again with a fresh id, and the visitor sends it a second time.
     Returns the stored item (the earlier one for a repeated post) and whether it is new.
     """
     model = type(item)
 
     def earlier():
-        if item.submission_id is None:
-            return None
-        return db.session.scalar(sa.select(model).where(model.submission_id == item.submission_id))
+        repeat = sa.and_(
+            model.created_at >= utcnow() - REPEAT_WINDOW,
+            *(getattr(model, name) == getattr(item, name) for name in model.SAME_POST),
+        )
+        if item.submission_id is not None:
+            repeat = sa.or_(model.submission_id == item.submission_id, repeat)
+        return db.session.scalars(sa.select(model).where(repeat).limit(1)).first()
 
     if (found := earlier()) is not None:
         return found, False

@@ -39,8 +39,29 @@ def test_posting_the_same_form_twice_stores_one_item(app, client):
     assert first.headers["Location"] == second.headers["Location"]
     assert len(stored(app)) == 1
     another = form_fields(client.get("/feedback/new").text)
-    client.post("/feedback/new", data=VALID | another)
+    client.post("/feedback/new", data=VALID | another | {"message": "Something else."})
     assert len(stored(app)) == 2
+
+
+def test_back_then_post_again_stores_one_item(app, client):
+    """The browser's back button shows the form again, perhaps reloaded with a fresh
+    submission id: the same words from the same sender within a minute are one item."""
+    first = client.post("/feedback/new", data=VALID | form_fields(client.get("/feedback/new").text))
+    again = client.post("/feedback/new", data=VALID | form_fields(client.get("/feedback/new").text))
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert len(stored(app)) == 1
+    client.post("/feedback/new", data=VALID | {"name": "Someone else"})
+    assert len(stored(app)) == 2
+
+
+def test_back_then_post_again_stores_one_note(app, client, auth, user, count_rows):
+    auth.login("alice")
+    note = {"title": "Once", "content": "only once", "visibility": "public"}
+    first = client.post("/notes/new", data=note | form_fields(client.get("/notes/new").text))
+    again = client.post("/notes/new", data=note | form_fields(client.get("/notes/new").text))
+    assert again.headers["Location"] == first.headers["Location"]
+    assert count_rows(Note) == 1
 
 
 def test_a_note_form_posted_twice_stores_one_note(app, client, auth, user, count_rows):
@@ -56,8 +77,9 @@ def test_a_note_form_posted_twice_stores_one_note(app, client, auth, user, count
 
 @pytest.mark.parametrize("junk", ["", "not-hex", "A" * 32, "0" * 31, "'; DROP TABLE feedback;--"])
 def test_malformed_submission_ids_are_ignored(app, client, junk):
-    for _ in range(2):
-        assert client.post("/feedback/new", data=VALID | {"submission_id": junk}).status_code == 302
+    for n in range(2):
+        posted = VALID | {"message": f"Message {n}", "submission_id": junk}
+        assert client.post("/feedback/new", data=posted).status_code == 302
     assert len(stored(app)) == 2
 
 
