@@ -5,7 +5,7 @@ import math
 import time
 
 import sqlalchemy as sa
-from flask import Flask, g, make_response, render_template
+from flask import Flask, g, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_limiter import RequestLimit
 from flask_wtf import FlaskForm
@@ -85,8 +85,20 @@ BARE_ERROR_PAGE = (
 )
 
 
+# Fields a refused form's page never shows again: secrets, and what nobody typed.
+NOT_SHOWN_AGAIN = {"csrf_token", "submission_id", "shown_at", "website", "remember", "submit"}
+
+
 def render_csrf_error(error: CSRFError):
-    return make_response(render_template("errors/400.html", error=error, csrf=True), 400)
+    """A form with a missing or stale token (its page was old, or its session ended, say
+    by signing out in another tab): a 400 that gives back what was typed, to copy."""
+    typed = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if value.strip() and name not in NOT_SHOWN_AGAIN and "password" not in name
+    ]
+    html = render_template("errors/400.html", error=error, code=400, csrf=True, typed=typed)
+    return make_response(html, 400)
 
 
 def end_the_transaction() -> None:

@@ -4,9 +4,10 @@ import pytest
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
+from markupsafe import escape
 
 from app.extensions import db
-from app.models import Feedback, User
+from app.models import Feedback, Note, User
 from tests.conftest import PASSWORD, Auth
 from tests.factories import make_user
 from tests.test_feedback import VALID, stored
@@ -206,3 +207,24 @@ def test_a_member_loaded_before_the_database_failed_still_shows_as_signed_in(app
     response = client.get("/fails-late")
     assert_site_page(response, 503, "Temporarily unavailable")
     assert "Log out alice" in response.text
+
+
+def test_a_stale_csrf_token_keeps_what_was_typed(app_factory, count_rows):
+    """Signed out in another tab, a member sends a long note: the 400 page gives the
+    text back to copy (never the password), and nothing is stored."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        make_user(username="alice", password=PASSWORD)
+    client = app.test_client()
+    long_text = "Chapter one.\n\n" + "Every word of it <matters> & counts. " * 300
+    response = client.post(
+        "/notes/new",
+        data={"title": "My draft", "content": long_text, "visibility": "private",
+              "csrf_token": "stale", "password": "never shown"},
+    )  # fmt: skip
+    assert_site_page(response, 400, "This form had expired")
+    assert "Nothing was saved" in response.text
+    assert "My draft" in response.text
+    assert escape(long_text) in response.text
+    assert "never shown" not in response.text and "stale" not in response.text
+    assert count_rows(Note) == 0
