@@ -21,6 +21,7 @@ from werkzeug.exceptions import (
 
 from app.extensions import db
 from app.models import AnonymousUser, User
+from app.pagination import MAX_PAGE, PageTooDeep
 
 log = logging.getLogger("corkboard.errors")
 
@@ -31,6 +32,7 @@ DATABASE_RETRY_AFTER = 5
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(PageTooDeep, render_page_too_deep)
     app.register_error_handler(sa.exc.DataError, render_data_refused)
     app.register_error_handler(sa.exc.OperationalError, render_database_unavailable)
     app.register_error_handler(sa.orm.exc.StaleDataError, render_vanished)
@@ -87,6 +89,11 @@ BARE_ERROR_PAGE = (
 
 # Fields a refused form's page never shows again: secrets, and what nobody typed.
 NOT_SHOWN_AGAIN = {"csrf_token", "submission_id", "shown_at", "website", "remember", "submit"}
+
+
+def render_page_too_deep(error: PageTooDeep):
+    html = render_template("errors/page_too_deep.html", error=error, code=404, last=MAX_PAGE)
+    return make_response(html, 404)
 
 
 def render_csrf_error(error: CSRFError):

@@ -383,3 +383,15 @@ def test_lists_show_an_item_as_it_is_now(app, client):
         page = client.get(path).text
         assert "Fixed" in page and "Grace" in page
         assert "First draft" not in page and "Ada" not in page
+
+
+def test_numbered_pages_stop_at_500_with_a_way_further(app, client):
+    with app.app_context():
+        make_feedback_series(3)
+    response = client.get("/feedback/?page=501")
+    assert response.status_code == 404
+    assert "Numbered pages stop at page 500" in response.text
+    assert 'href="/feedback/?page=500"' in response.text
+    assert "<main" in response.text
+    notes = client.get("/notes/?page=9999")
+    assert notes.status_code == 404 and 'href="/notes/?page=500"' in notes.text

@@ -135,9 +135,24 @@ def test_search_pages_are_numbered_and_keep_the_query(app, client):
     first = client.get("/feedback/?q=okapi").text
     assert len(results(first)) == 20
     assert 'rel="next" href="/feedback/?page=2&amp;q=okapi"' in first
+    assert "Results 1–20 of 25, best first." in " ".join(first.split())
+    assert ">More results →</a>" in first and "Older" not in first
     second = client.get("/feedback/?page=2&q=okapi").text
     assert len(results(second)) == 5
+    assert "Results 21–25 of 25" in " ".join(second.split())
+    assert ">← Previous results</a>" in second
     assert client.get("/feedback/?page=3&q=okapi").status_code == 404
+
+
+def test_search_says_it_ranks_only_the_newest_200_matches(app, client):
+    with app.app_context():
+        db.session.add_all(Feedback(name=f"Fan {n}", message="okapi") for n in range(230))
+        db.session.commit()
+    page = " ".join(client.get("/feedback/?q=okapi").text.split())
+    assert "Results 1–20 of the 200 newest matches, best first." in page
+    assert "Add words to narrow the search." in page
+    last = client.get("/feedback/?page=10&q=okapi")
+    assert len(results(last.text)) == 20 and 'rel="next"' not in last.text
 
 
 def test_page_links_keep_an_unusual_query_intact(app, client):
