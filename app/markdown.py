@@ -44,18 +44,33 @@ def render_markdown(text: str) -> Markup:
 
 
 PREVIEW_LENGTH = 200
+# How much of a note a preview reads (lists select no more than this of each note).
+PREVIEW_SOURCE_LENGTH = PREVIEW_LENGTH * 3
+
+CODE_BLOCK = re.compile(r"^ *(```|~~~).*?(?:^ *\1|\Z)", re.DOTALL | re.MULTILINE)
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Markers that mean something only at the start of a line: headings, quotes, list items.
+LINE_MARKERS = re.compile(r"^[ \t]*(?:(?:#{1,6}|>|[-+*]|\d{1,9}[.)])[ \t]+|>)+", re.MULTILINE)
+# Lines of nothing but a rule or a table's separator row: `---`, `***`, `| --- | :-: |`.
+RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$|^[ \t|:-]*-{3,}[ \t|:-]*$", re.MULTILINE)
+TABLE_BORDER = re.compile(r"^[ \t]*\||\|[ \t]*$|[ \t]\|[ \t]", re.MULTILINE)
+# Emphasis, strike-through and inline code around words, not inside them (snake_case).
+EMPHASIS = re.compile(r"(?<![\w\\])(\*{1,3}|_{1,3}|~~|`+)(?=\S)(.+?)(?<=\S)\1(?!\w)")
 
 
-def markdown_preview(text: str, length: int = PREVIEW_LENGTH) -> str:
+def markdown_preview(text: str) -> str:
     """The words of a note's start, without Markdown syntax, for list previews.
 
-    No rendering: lists show twenty of these per page, so this stays a few regexes.
+    No rendering: lists show twenty of these per page, so this stays a few regexes. Each
+    takes a marker only where Markdown would read one, so `a > b` and `snake_case` stay.
     """
-    text = text[: length * 3]
-    text = re.sub(r"```.*?(?:```|$)", " ", text, flags=re.DOTALL)  # code blocks
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images: their text
-    text = re.sub(r"^\s*(?:[-+*]|\d+[.)])\s+", "", text, flags=re.MULTILINE)  # list markers
-    text = re.sub(r"[#>*_`~|]+", " ", text)  # emphasis, headings, quotes, tables
-    text = re.sub(r"(?<!\S)[-=:]{3,}(?!\S)", " ", text)  # rules and table separators
+    text = CODE_BLOCK.sub(" ", text[:PREVIEW_SOURCE_LENGTH])
+    text = LINK.sub(r"\1", text)
+    text = RULE.sub(" ", text)
+    text = LINE_MARKERS.sub("", text)
+    text = TABLE_BORDER.sub(" ", text)
+    text = EMPHASIS.sub(r"\2", text)
     words = " ".join(text.split())
-    return words if len(words) <= length else words[: length - 1].rsplit(" ", 1)[0] + "…"
+    if len(words) <= PREVIEW_LENGTH:
+        return words
+    return words[: PREVIEW_LENGTH - 1].rsplit(" ", 1)[0] + "…"

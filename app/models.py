@@ -13,11 +13,10 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.extensions import db
+from app.markdown import PREVIEW_SOURCE_LENGTH
 
 # 100,000 characters need up to 400 kB; MariaDB's TEXT stops at 64 kB.
 LONG_TEXT = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
-# How much of a note lists read: enough for a preview (see app.markdown.markdown_preview).
-PREVIEWED_LENGTH = 600
 
 
 def utcnow() -> datetime:
@@ -217,7 +216,7 @@ class Note(db.Model):
             sa.select(
                 cls.id,
                 cls.title,
-                sa.func.substr(cls.content, 1, PREVIEWED_LENGTH).label("content"),
+                sa.func.substr(cls.content, 1, PREVIEW_SOURCE_LENGTH).label("content"),
                 cls.created_at,
                 (cls.visibility == "public").label("is_public"),
                 cls.hidden,

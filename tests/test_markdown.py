@@ -81,6 +81,24 @@ def test_random_tag_soup_renders_inert(text):
     assert_inert(render_markdown(text))
 
 
+@pytest.mark.parametrize(
+    ("source", "preview"),
+    [
+        ("Use `snake_case` names, not __dunder__ ones", "Use snake_case names, not dunder ones"),
+        ("if a > b then 2 * 3 = 6", "if a > b then 2 * 3 = 6"),
+        ("see [the docs](https://example.org).", "see the docs."),
+        ("_italic_, **bold** and ~~gone~~.", "italic, bold and gone."),
+        ("> quoted\n> > nested", "quoted nested"),
+        ("C# and F# are fine, #hashtags too", "C# and F# are fine, #hashtags too"),
+        ("1. first\n2) second\n* third", "first second third"),
+        ("***\n___\ntext", "text"),
+        ("a_b_c and x*y*z", "a_b_c and x*y*z"),
+    ],
+)
+def test_list_previews_keep_the_text_as_written(source, preview):
+    assert markdown_preview(source) == preview
+
+
 def test_list_previews_are_plain_words():
     source = (
         "## Log\n\n| Day | Flour |\n| --- | :---: |\n| 1 | 50 g |\n\n---\n\n"
