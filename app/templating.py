@@ -16,12 +16,15 @@ def readable_time(value: datetime) -> str:
     return f"{utc.day} {MONTHS[utc.month - 1]} {utc.year}, {utc.hour:02}:{utc.minute:02} UTC"
 
 
+# Markup's % escapes each value it is given.
+TIME_ELEMENT = Markup('<time datetime="%s" title="%s">%s</time>')
+
+
 def time_tag(value: datetime) -> Markup:
     """A <time> element: readable text, the exact time on hover, ISO 8601 for machines
     (corkboard.js turns the text into "3 minutes ago")."""
     readable = readable_time(value)
-    element = Markup('<time datetime="{}" title="{}">{}</time>')
-    return element.format(value.isoformat(), readable, readable)
+    return TIME_ELEMENT % (value.isoformat(), readable, readable)
 
 
 def register_template_helpers(app: Flask) -> None:
