@@ -48,28 +48,36 @@ PREVIEW_LENGTH = 200
 PREVIEW_SOURCE_LENGTH = PREVIEW_LENGTH * 3
 
 CODE_BLOCK = re.compile(r"^ *(```|~~~).*?(?:^ *\1|\Z)", re.DOTALL | re.MULTILINE)
-LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 # Markers that mean something only at the start of a line: headings, quotes, list items.
 LINE_MARKERS = re.compile(r"^[ \t]*(?:(?:#{1,6}|>|[-+*]|\d{1,9}[.)])[ \t]+|>)+", re.MULTILINE)
 # Lines of nothing but a rule or a table's separator row: `---`, `***`, `| --- | :-: |`.
 RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$|^[ \t|:-]*-{3,}[ \t|:-]*$", re.MULTILINE)
-TABLE_BORDER = re.compile(r"^[ \t]*\||\|[ \t]*$|[ \t]\|[ \t]", re.MULTILINE)
+# A table row: a line that starts with a pipe.
+TABLE_ROW = re.compile(r"^[ \t]*\|.*$", re.MULTILINE)
 # Emphasis, strike-through and inline code around words, not inside them (snake_case).
-EMPHASIS = re.compile(r"(?<![\w\\])(\*{1,3}|_{1,3}|~~|`+)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+EMPHASIS = re.compile(r"(?<![\w\\])(\*{1,3}|_{1,3}|~~|`+)(?=\S)([^\n]+?)(?<=\S)\1(?!\w)")
 
 
 def markdown_preview(text: str) -> str:
     """The words of a note's start, without Markdown syntax, for list previews.
 
-    No rendering: lists show twenty of these per page, so this stays a few regexes. Each
-    takes a marker only where Markdown would read one, so `a > b` and `snake_case` stay.
+    No rendering: lists show twenty of these per page, so this stays a few regexes, each
+    run only when its marker occurs. Each takes a marker only where Markdown would read
+    one, so `a > b` and `snake_case` stay as they are.
     """
-    text = CODE_BLOCK.sub(" ", text[:PREVIEW_SOURCE_LENGTH])
-    text = LINK.sub(r"\1", text)
-    text = RULE.sub(" ", text)
+    text = text[:PREVIEW_SOURCE_LENGTH]
+    if "```" in text or "~~~" in text:
+        text = CODE_BLOCK.sub(" ", text)
+    if "](" in text:
+        text = LINK.sub(r"\1", text)
+    if "---" in text or "***" in text or "___" in text:
+        text = RULE.sub(" ", text)
+    if "|" in text:
+        text = TABLE_ROW.sub(lambda row: row.group().replace("|", " "), text)
     text = LINE_MARKERS.sub("", text)
-    text = TABLE_BORDER.sub(" ", text)
-    text = EMPHASIS.sub(r"\2", text)
+    if any(marker in text for marker in "*_~`"):
+        text = EMPHASIS.sub(r"\2", text)
     words = " ".join(text.split())
     if len(words) <= PREVIEW_LENGTH:
         return words

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
@@ -152,6 +153,7 @@ class Feedback(db.Model):
         return cls.hidden == sa.false()
 
     @classmethod
+    @cache  # statements never change, and building one costs as much as running it
     def public(cls) -> sa.Select:
         """The columns a feedback card shows, of the items everyone may see, newest first
         (served by the index ix_feedback_public_list)."""
@@ -209,6 +211,7 @@ class Note(db.Model):
         return self.updated_at > self.created_at
 
     @classmethod
+    @cache  # statements never change, and building one costs as much as running it
     def cards(cls) -> sa.Select:
         """The columns a note card shows, newest first: the start of the note's content
         (enough for its preview, not up to 100,000 characters) and its author's name."""
@@ -232,6 +235,7 @@ class Note(db.Model):
         return sa.and_(cls.visibility == "public", cls.hidden == sa.false())
 
     @classmethod
+    @cache
     def public(cls) -> sa.Select:
         """Cards of the notes everyone may see (index ix_notes_public_list)."""
         return cls.cards().where(cls.shown_to_everyone())
