@@ -89,6 +89,7 @@ def register():
         return redirect(url_for("main.index"))
     form = RegisterForm()
     if form.validate_on_submit():
+        end_read_transaction()  # the form's uniqueness checks read; User() hashes next
         user = User(username=form.username.data, email=form.email.data, password=form.password.data)
         db.session.add(user)
         try:
@@ -136,6 +137,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = find_user(form.username.data)
+        end_read_transaction(user)
         if user is not None and user.check_password(form.password.data):
             session.clear()  # no state from before the login survives it
             login_user(user, remember=form.remember.data)
@@ -152,6 +154,20 @@ def find_user(username_or_email: str) -> User | None:
     key = username_or_email.lower()
     query = sa.select(User).where(sa.or_(User.username_key == key, User.email == key))
     return db.session.scalar(query)
+
+
+def end_read_transaction(user: User | None = None) -> None:
+    """End the request's transaction before a password is hashed: nothing is written yet.
+
+    A POST's transaction keeps what it has read locked until it ends (on SQLite, the whole
+    database's write lock from the first read: see begin_sqlite_transaction), and argon2
+    takes tens of milliseconds: every writer would queue behind each login. `user` is
+    detached first so it keeps what was read; a rollback would expire it, and reading it
+    again would begin another transaction.
+    """
+    if user is not None:
+        db.session.expunge(user)
+    db.session.rollback()
 
 
 @bp.post("/logout")
