@@ -1,7 +1,10 @@
 """Rate limits: brute force and floods get a 429 with Retry-After, honest use does not."""
 
+from collections import Counter
+
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from app.errors import readable_wait
 from app.extensions import db
@@ -14,7 +17,7 @@ from tests.factories import make_user
 def limited(app_factory):
     app = app_factory(RATELIMIT_ENABLED=True)
     with app.app_context():
-        make_user(username="alice", password=PASSWORD)
+        make_user(username="alice", email="alice@example.org", password=PASSWORD)
         db.session.remove()
     return app
 
@@ -25,14 +28,26 @@ def fail_login(client, username="alice", **headers):
     )
 
 
-def test_the_eleventh_failed_login_in_a_minute_is_refused(limited):
+WRONG_PASSWORD = "wrong password"
+
+
+def login_from(client, address, username="alice", password=WRONG_PASSWORD):
+    return client.post(
+        "/auth/login",
+        data={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_the_eleventh_login_attempt_from_an_address_in_a_minute_is_refused(limited):
     client = limited.test_client()
     for _ in range(10):
         assert fail_login(client).status_code == 422
     refused = fail_login(client)
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
-    assert "Too many failed attempts to log in" in refused.text and "<main" in refused.text
+    assert "Too many attempts to log in from your address" in refused.text
+    assert "<main" in refused.text
     # Even the right password waits now: that is the point of the limit.
     right = client.post("/auth/login", data={"username": "alice", "password": PASSWORD})
     assert right.status_code == 429
@@ -48,6 +63,71 @@ def test_failed_logins_count_per_account_across_addresses(limited):
     assert fail_login(client, username="someone-else").status_code == 422
 
 
+def test_a_username_and_its_email_share_one_account_limit(limited):
+    client = limited.test_client()
+    for n in range(5):
+        assert login_from(client, f"10.0.0.{n}", "alice").status_code == 422
+        assert login_from(client, f"10.0.1.{n}", "Alice@Example.org").status_code == 422
+    refused = login_from(client, "10.0.2.1", "ALICE")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_guesses_in_flight_together_never_exceed_the_account_limit(limited, monkeypatch):
+    """Each guess starts while every earlier one is still checking its password: the worst
+    interleaving parallel requests can have, made deterministic. Three addresses send six
+    guesses each, so only the account's limit of ten can stop them."""
+    guesses = [f"10.0.0.{n % 3}" for n in range(18)]
+    statuses = Counter()
+    checked = []
+
+    def send_the_rest():
+        while guesses:
+            statuses[login_from(limited.test_client(), guesses.pop(0)).status_code] += 1
+
+    original = PasswordHasher.verify
+
+    def verify(self, *args, **kwargs):
+        checked.append(True)
+        send_the_rest()
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    send_the_rest()
+    assert statuses == {422: 10, 429: 8}
+    assert len(checked) == 10
+
+
+def test_a_locked_account_still_lets_its_owner_in_from_a_clean_address(limited):
+    attacker = limited.test_client()
+    for n in range(10):
+        assert login_from(attacker, f"10.0.0.{n}").status_code == 422
+    assert login_from(attacker, "10.0.0.1").status_code == 429
+
+    owner = limited.test_client()
+    response = login_from(owner, "192.0.2.1", "alice", PASSWORD)
+    assert response.status_code == 302
+    assert "Log out alice" in owner.get("/").text
+    owner.post("/auth/logout")
+    # The address has had its try while the account is locked: a wrong password waits.
+    refused = login_from(owner, "192.0.2.1", "alice", "s3cret-typed-once")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    page = refused.get_data(as_text=True)
+    assert 'value="alice"' in page and "s3cret-typed-once" not in page
+    assert "Too many failed attempts to log in to that account. Wait" in page
+    assert "Log out" not in owner.get("/").text
+
+
+def test_a_clean_address_gets_one_wrong_guess_at_a_locked_account(limited):
+    for n in range(10):
+        login_from(limited.test_client(), f"10.0.0.{n}")
+    guesser = limited.test_client()
+    assert login_from(guesser, "198.51.100.7").status_code == 429
+    # That address has now tried: even the right password waits for the window to pass.
+    assert login_from(guesser, "198.51.100.7", "alice", PASSWORD).status_code == 429
+
+
 def test_a_spoofed_forwarded_for_does_not_reset_the_limit(limited):
     client = limited.test_client()
     for n in range(10):
@@ -56,11 +136,14 @@ def test_a_spoofed_forwarded_for_does_not_reset_the_limit(limited):
     assert response.status_code == 429
 
 
-def test_successful_logins_do_not_count(limited):
+def test_successful_logins_count_per_address_but_never_lock_the_account(limited):
     client = limited.test_client()
-    for _ in range(15):
-        response = client.post("/auth/login", data={"username": "alice", "password": PASSWORD})
-        assert response.status_code == 302
+    for _ in range(10):
+        assert login_from(client, "10.0.0.1", "alice", PASSWORD).status_code == 302
+        client.post("/auth/logout")
+    assert login_from(client, "10.0.0.1", "alice", PASSWORD).status_code == 429
+    for n in range(5):  # the account's count is spent, but its owner is not locked out
+        assert login_from(client, f"10.0.1.{n}", "alice", PASSWORD).status_code == 302
         client.post("/auth/logout")
 
 
@@ -100,7 +183,7 @@ def test_a_refused_login_keeps_the_name_but_never_echoes_the_password(limited):
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     page = refused.get_data(as_text=True)
-    assert "Too many failed attempts to log in. Wait" in page
+    assert "Too many attempts to log in from your address. Wait" in page
     assert 'value="alice"' in page
     assert "s3cret-typed-once" not in page
 
@@ -125,9 +208,14 @@ def test_a_refused_sign_up_keeps_what_was_typed(app_factory):
 
 
 def test_limits_can_be_turned_off(app_factory):
-    client = app_factory(RATELIMIT_ENABLED=False).test_client()
+    app = app_factory(RATELIMIT_ENABLED=False)
+    with app.app_context():
+        make_user(username="alice", password=PASSWORD)
+        db.session.remove()
+    client = app.test_client()
     for _ in range(30):
         assert fail_login(client).status_code == 422
+    assert login_from(client, "127.0.0.1", "alice", PASSWORD).status_code == 302
 
 
 def test_refused_feedback_comes_back_with_what_was_typed(app_factory):
