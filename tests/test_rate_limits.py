@@ -1,13 +1,20 @@
 """Rate limits: brute force and floods get a 429 with Retry-After, honest use does not."""
 
+import contextlib
+import socket
+import subprocess
+import sys
+import threading
+import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from app.errors import readable_wait
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Feedback
 from tests.conftest import PASSWORD
 from tests.factories import make_user
@@ -233,6 +240,120 @@ def test_refused_feedback_comes_back_with_what_was_typed(app_factory):
     assert "your message is still here" in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Feedback)) == 1
+
+
+# Without a client timeout a request would wait for the frozen store as long as it holds the
+# connection; it lets go after this long, so that such a run fails instead of hanging.
+FROZEN_FOR_SECONDS = 10
+
+
+@pytest.fixture
+def frozen_store():
+    """A redis:// URL to a server that accepts connections and never answers."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.05)
+    stop = threading.Event()
+
+    def hold_connections():
+        held = []
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):  # a tick of the loop, not an error
+                held.append((server.accept()[0], time.monotonic()))
+            while held and time.monotonic() - held[0][1] > FROZEN_FOR_SECONDS:
+                held.pop(0)[0].close()
+        for connection, _ in held:
+            connection.close()
+
+    thread = threading.Thread(target=hold_connections, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    server.close()
+
+
+@pytest.fixture(params=["closed port", "frozen server"])
+def store_down(request):
+    """An app whose rate-limit store refuses connections, or accepts and never answers."""
+    url = (
+        "redis://127.0.0.1:1"
+        if request.param == "closed port"
+        else request.getfixturevalue("frozen_store")
+    )
+    app = request.getfixturevalue("app_factory")(
+        RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=url, RATELIMIT_FEEDBACK="3 per minute"
+    )
+    with app.app_context():
+        make_user(username="alice", email="alice@example.org", password=PASSWORD)
+        db.session.remove()
+    yield app
+    # One Limiter serves every app the tests build, and init_app keeps its belief that the
+    # store is down: the next app must find out for itself.
+    limiter._storage_dead = False
+
+
+def test_forms_work_while_the_rate_limit_store_is_down(store_down, caplog):
+    client = store_down.test_client()
+    signup = {"username": "carol", "email": "carol@example.org"}
+    signup |= {"password": PASSWORD, "password2": PASSWORD}
+    assert client.post("/auth/register", data=signup).status_code == 302
+    client.post("/auth/logout")
+    assert login_from(client, "127.0.0.1", "alice", PASSWORD).status_code == 302
+    assert client.post("/feedback/new", data={"name": "A", "message": "up"}).status_code == 302
+    warnings = [r for r in caplog.records if r.name == "flask-limiter" and r.levelname == "WARNING"]
+    assert warnings and "unreachable" in warnings[0].getMessage()
+
+
+def test_limits_still_apply_while_the_rate_limit_store_is_down(store_down):
+    client = store_down.test_client()
+    for n in range(3):
+        assert client.post("/feedback/new", data={"name": "F", "message": n}).status_code == 302
+    assert client.post("/feedback/new", data={"name": "F", "message": 4}).status_code == 429
+    for n in range(10):
+        assert login_from(client, f"10.0.0.{n}").status_code == 422
+    assert login_from(client, "10.0.1.1").status_code == 429  # the account is locked
+    assert login_from(client, "10.0.0.1", "alice", PASSWORD).status_code == 429
+
+
+def test_readiness_says_when_the_rate_limit_store_is_down(store_down):
+    ready = store_down.test_client().get("/readyz")
+    assert ready.status_code == 200
+    assert ready.text.splitlines() == [
+        "ready",
+        "rate-limit store unreachable: limits are counted per worker until it answers",
+    ]
+
+
+def test_readiness_says_nothing_of_a_store_that_answers(app_factory):
+    ready = app_factory(RATELIMIT_ENABLED=True).test_client().get("/readyz")
+    assert (ready.status_code, ready.text) == (200, "ready")
+
+
+LOG_THE_STORE_OUTAGE = """
+import sys
+from app import create_app
+app = create_app(
+    "development",
+    SQLALCHEMY_DATABASE_URI=sys.argv[1],
+    RATELIMIT_ENABLED=True,
+    RATELIMIT_STORAGE_URI="redis://127.0.0.1:1",
+    WTF_CSRF_ENABLED=False,
+)
+print(app.test_client().post("/feedback/new", data={"name": "N", "message": "M"}).status_code)
+"""
+
+
+def test_a_rate_limit_store_outage_reaches_the_app_log(fresh_database):
+    run = subprocess.run(
+        [sys.executable, "-c", LOG_THE_STORE_OUTAGE, fresh_database()],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.stdout.strip() == "302"
+    assert "WARNING flask-limiter: Rate limit storage unreachable" in run.stderr
 
 
 @pytest.mark.parametrize(
