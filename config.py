@@ -43,6 +43,10 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # A store that is down or frozen must not hold every form up: give up on it within a
+    # fraction of a second and count in each worker's memory until it answers again.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute"
     RATELIMIT_REGISTER = "20 per hour"
     RATELIMIT_FEEDBACK = "30 per minute; 500 per day"

@@ -52,16 +52,24 @@ def render_http_error(error: HTTPException):
 
 
 def form_kept_when_limited(form_class: type[FlaskForm], template: str, advice: str):
-    """A Flask-Limiter `on_breach` for a form's POST: instead of a bare 429 page, the form
-    comes back as typed (forms never echo passwords) with `advice`, in which `{wait}` says
-    how long until the limit lets the next try through. The 429 and Retry-After stay."""
+    """A Flask-Limiter `on_breach` for a form's POST: the form comes back as typed, with
+    `advice` (see `form_refused_for_now`)."""
 
     def on_breach(limit: RequestLimit):
-        form = form_class()
-        form.form_errors.append(advice.format(wait=readable_wait(limit.reset_at - time.time())))
-        return make_response(render_template(template, form=form), 429)
+        return form_refused_for_now(form_class(), template, advice, limit.reset_at)
 
     return on_breach
+
+
+def form_refused_for_now(form: FlaskForm, template: str, advice: str, reset_at: float):
+    """A 429 that shows `form` again as typed (forms never echo passwords) instead of a bare
+    error page, with `advice`, in which `{wait}` says how long until `reset_at` (a Unix
+    time) lets the next try through; Retry-After says the same in seconds."""
+    wait = reset_at - time.time()
+    form.form_errors.append(advice.format(wait=readable_wait(wait)))
+    response = make_response(render_template(template, form=form), 429)
+    response.headers["Retry-After"] = str(max(math.ceil(wait), 1))
+    return response
 
 
 def readable_wait(seconds: float) -> str:

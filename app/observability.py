@@ -1,4 +1,4 @@
-"""Request ids and one log line per request.
+"""Request ids, one log line per request, and the rate limiter's warnings.
 
 Only the method, path (percent-encoded), status and duration are logged: never query
 strings, bodies, cookies or headers, so passwords and tokens cannot end up in the log.
@@ -28,11 +28,16 @@ def register_request_logging(app: Flask) -> None:
 def configure_logging(testing: bool) -> None:
     logger = logging.getLogger("corkboard")
     logger.setLevel(logging.INFO)
+    # Flask-Limiter warns when its store is unreachable and limits fall back to each worker's
+    # memory. Its info lines name the address of every refused client: those stay out.
+    limiter_logger = logging.getLogger("flask-limiter")
+    limiter_logger.setLevel(logging.WARNING)
     if testing or logger.handlers:
         return  # tests read records through pytest's caplog
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
+    limiter_logger.addHandler(handler)
 
 
 def request_id() -> str:

@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from app.auth.routes import is_safe_path
 from app.extensions import db
@@ -220,3 +221,67 @@ def test_nul_in_login_is_refused_not_a_server_error(client, user, field):
     response = client.post("/auth/login", data=data)
     assert response.status_code == 422
     assert "Remove the NUL character" in response.text
+
+
+# What a second connection runs to take, without waiting, the lock a writer of `users` needs:
+# SQLite's write lock on the whole database; on PostgreSQL and MariaDB the table itself, which
+# a transaction that has read it holds shared until it ends.
+LOCK_USERS = {
+    "sqlite": ["PRAGMA busy_timeout = 0", "BEGIN IMMEDIATE", "UPDATE users SET id = id"],
+    "postgresql": ["LOCK TABLE users IN ACCESS EXCLUSIVE MODE NOWAIT"],
+    "mysql": ["LOCK TABLES users WRITE NOWAIT", "UNLOCK TABLES"],
+}
+
+
+def another_connection_can_lock_users(url: str) -> bool:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        for statement in LOCK_USERS[engine.dialect.name]:
+            cursor.execute(statement)
+        return True
+    except engine.dialect.loaded_dbapi.OperationalError:  # locked, or the lock wait timed out
+        return False
+    finally:
+        connection.rollback()
+        connection.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def writers_while_hashing(app, monkeypatch):
+    """A list that gets, each time the app hashes or checks a password, whether another
+    connection could take the write lock on users meanwhile."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    seen: list[bool] = []
+
+    def watch(original):
+        def watched(self, *args, **kwargs):
+            seen.append(another_connection_can_lock_users(url))
+            return original(self, *args, **kwargs)
+
+        return watched
+
+    for name in ("hash", "verify"):
+        monkeypatch.setattr(PasswordHasher, name, watch(getattr(PasswordHasher, name)))
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "status"),
+    [("alice", PASSWORD, 302), ("alice", "not the password", 422), ("nobody", PASSWORD, 422)],
+)
+def test_other_writers_need_not_wait_while_a_login_checks_the_password(
+    auth, user, writers_while_hashing, username, password, status
+):
+    assert auth.login(username, password).status_code == status
+    assert writers_while_hashing == [True]
+
+
+def test_other_writers_need_not_wait_while_a_sign_up_hashes_the_password(
+    app, client, writers_while_hashing
+):
+    assert client.post("/auth/register", data=REGISTRATION).status_code == 302
+    assert writers_while_hashing == [True]
+    assert [carol.username for carol in users(app)] == ["carol"]

@@ -15,8 +15,9 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.auth import lockout
 from app.auth.forms import LoginForm, RegisterForm
-from app.errors import form_kept_when_limited
+from app.errors import form_kept_when_limited, form_refused_for_now
 from app.extensions import db, limiter
 from app.models import User, password_hasher
 
@@ -52,11 +53,6 @@ def next_path(default: str) -> str:
     return target if target and is_safe_path(target) else default
 
 
-def login_rate_key() -> str:
-    """Rate-limit failed logins per account as well as per address."""
-    return "login:" + request.form.get("username", "").strip().lower()
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["RATELIMIT_REGISTER"],
@@ -72,6 +68,7 @@ def register():
         return redirect(url_for("main.index"))
     form = RegisterForm()
     if form.validate_on_submit():
+        end_read_transaction()  # the form's uniqueness checks read; User() hashes next
         user = User(username=form.username.data, email=form.email.data, password=form.password.data)
         db.session.add(user)
         try:
@@ -88,30 +85,15 @@ def register():
     return render_template("auth/register.html", form=form), 422 if form.is_submitted() else 200
 
 
-def failed_login(response) -> bool:
-    return response.status_code != 302
-
-
-login_refused = form_kept_when_limited(
-    LoginForm,
-    "auth/login.html",
-    "Too many failed attempts to log in. Wait {wait}, then try again.",
-)
+ADDRESS_LIMITED = "Too many attempts to log in from your address. Wait {wait}, then try again."
+ACCOUNT_LOCKED = "Too many failed attempts to log in to that account. Wait {wait}, then try again."
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["RATELIMIT_LOGIN"],
     methods=["POST"],
-    deduct_when=failed_login,
-    on_breach=login_refused,
-)
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_LOGIN"],
-    methods=["POST"],
-    key_func=login_rate_key,
-    deduct_when=failed_login,
-    on_breach=login_refused,
+    on_breach=form_kept_when_limited(LoginForm, "auth/login.html", ADDRESS_LIMITED),
 )
 def login():
     if current_user.is_authenticated:
@@ -119,22 +101,47 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = find_user(form.username.data)
-        if user is not None and user.check_password(form.password.data):
+        end_read_transaction(user)
+        attempt = lockout.count_attempt(user, form.username.data)
+        if attempt.may_check_password and password_matches(user, form.password.data):
             session.clear()  # no state from before the login survives it
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.username}.", "success")
             return redirect(next_path(url_for("main.index")))
-        if user is None:
-            # Hash anyway, so an unknown name takes as long as a wrong password.
-            password_hasher().hash(form.password.data)
+        if attempt.locked_until is not None:
+            return form_refused_for_now(
+                form, "auth/login.html", ACCOUNT_LOCKED, attempt.locked_until
+            )
         form.form_errors.append("Wrong username/email or password.")
     return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    if user is None:
+        # Hash anyway, so an unknown name takes as long as a wrong password.
+        password_hasher().hash(password)
+        return False
+    return user.check_password(password)
 
 
 def find_user(username_or_email: str) -> User | None:
     key = username_or_email.lower()
     query = sa.select(User).where(sa.or_(User.username_key == key, User.email == key))
     return db.session.scalar(query)
+
+
+def end_read_transaction(user: User | None = None) -> None:
+    """End the request's transaction before a password is hashed: nothing is written yet.
+
+    A POST's transaction keeps what it has read locked until it ends (on SQLite, the whole
+    database's write lock from the first read: see begin_sqlite_transaction), and argon2
+    takes tens of milliseconds: every writer would queue behind each login. `user` is
+    detached first so it keeps what was read; a rollback would expire it, and reading it
+    again would begin another transaction.
+    """
+    if user is not None:
+        db.session.expunge(user)
+    db.session.rollback()
 
 
 @bp.post("/logout")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Feedback, Note
 
 bp = Blueprint("main", __name__)
@@ -37,7 +37,8 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """Ready when the database answers and its schema is at the newest migration."""
+    """Ready when the database answers and its schema is at the newest migration; a second
+    line says when the rate-limit store does not."""
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
@@ -45,7 +46,21 @@ def readyz():
         return "database unavailable", 503, PLAIN_TEXT
     if database_revisions() != migration_heads(current_app.extensions["migrate"].directory):
         return "database schema is out of date: run `flask db upgrade`", 503, PLAIN_TEXT
+    if not rate_limit_store_answers():
+        # Still ready: the forms go on, with limits counted in each worker's memory.
+        detail = "rate-limit store unreachable: limits are counted per worker until it answers"
+        return f"ready\n{detail}", 200, PLAIN_TEXT
     return "ready", 200, PLAIN_TEXT
+
+
+def rate_limit_store_answers() -> bool:
+    """Whether the rate limiter's store answers. Once Flask-Limiter has found it down, its
+    strategy object runs on the in-memory fallback and no probe waits for the store again
+    (Flask-Limiter itself re-checks it, less and less often); until then a ping, which
+    RATELIMIT_STORAGE_OPTIONS' socket timeout cuts short."""
+    if not limiter.enabled:
+        return True
+    return limiter.limiter.storage is limiter.storage and limiter.storage.check()
 
 
 def database_revisions() -> set[str]:
