@@ -100,8 +100,12 @@ def settle_after_bulk_load() -> None:
 @click.option("--random-seed", default=1, show_default=True, help="Same seed, same data.")
 @with_appcontext
 def seed_command(feedback: int, notes: int, users: int, random_seed: int) -> None:
-    """Fill the database with realistic demo members, feedback and notes, in bulk."""
-    if notes and not users and not db.session.scalar(sa.select(User.id).limit(1)):
+    """Fill the database with realistic demo members, feedback and notes, in bulk.
+
+    Members are demo1, demo2… numbered after the highest existing one; the feedback and
+    notes belong only to the members this run adds.
+    """
+    if notes and not users:
         raise click.BadParameter("notes need authors: add --users", param_hint="--users")
     with click.progressbar(length=feedback + notes, label="Seeding") as bar:
         seed(

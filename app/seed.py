@@ -6,6 +6,7 @@ Times increase with ids, as on a real board, spread over the year before `now`.
 """
 
 import random
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -82,25 +83,41 @@ def spread(total: int, now: datetime) -> Callable[[int], datetime]:
     return lambda i: start + step * i
 
 
+# A demo member's username and email; a real member may hold either (both are unique).
+DEMO_NAME = re.compile(r"demo(\d+)(@example\.org)?\Z")
+
+
+def last_demo_number() -> int:
+    """The highest N among `demoN` usernames and `demoN@example.org` emails, or 0."""
+    query = sa.select(User.username_key, User.email).where(
+        sa.or_(User.username_key.startswith("demo"), User.email.startswith("demo"))
+    )
+    values = (value for row in db.session.execute(query) for value in row)
+    return max((int(match[1]) for value in values if (match := DEMO_NAME.match(value))), default=0)
+
+
 def seed_users(count: int, rng: random.Random, now: datetime) -> list[int]:
-    """Members named `demo1`…; they share one password hash (hashing each would dominate)."""
+    """Add members `demo(N+1)`… after the highest existing `demoN`; return their ids only.
+
+    They share one password hash (hashing each would dominate).
+    """
+    if not count:
+        return []
     template = User(username="demo", email="demo@example.org", password=DEMO_PASSWORD)
-    offset = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+    first = last_demo_number() + 1
     rows = [
         {
-            "username": f"demo{offset + i + 1}",
-            "username_key": f"demo{offset + i + 1}",
-            "email": f"demo{offset + i + 1}@example.org",
+            "username": f"demo{n}",
+            "username_key": f"demo{n}",
+            "email": f"demo{n}@example.org",
             "password_hash": template.password_hash,
             "is_admin": False,
             "session_version": 1,
             "created_at": now - timedelta(days=rng.randint(0, 400)),
         }
-        for i in range(count)
+        for n in range(first, first + count)
     ]
-    if rows:
-        db.session.execute(sa.insert(User), rows)
-    return list(db.session.scalars(sa.select(User.id)))
+    return list(db.session.scalars(sa.insert(User).returning(User.id), rows))
 
 
 def feedback_rows(count: int, rng: random.Random, now: datetime, user_ids: list[int]):
@@ -173,12 +190,14 @@ def seed(
 ) -> None:
     """Add `users` members, `feedback` items and `notes` notes; the caller commits.
 
+    Feedback and notes belong only to the members added here, never to existing ones:
+    without new members feedback is anonymous and notes are refused (ValueError).
     `progress(n)` is told each time n more rows are stored.
     """
     rng = random.Random(random_seed)
     now = now or datetime.now(UTC)
-    user_ids = seed_users(users, rng, now)
-    if notes and not user_ids:
+    if notes and not users:
         raise ValueError("notes need at least one member: pass --users")
+    user_ids = seed_users(users, rng, now)
     insert_rows(Feedback, feedback_rows(feedback, rng, now, user_ids), progress)
     insert_rows(Note, note_rows(notes, rng, now, user_ids), progress)

@@ -4,7 +4,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Feedback, Note, User
-from tests.conftest import delete_all_rows
+from tests.conftest import PASSWORD, delete_all_rows
+
+DEMO_PASSWORD = "corkboard-demo"
 
 
 def seed(app, *args):
@@ -60,6 +62,70 @@ def test_notes_need_members(app):
     result = app.test_cli_runner().invoke(args=["seed", "--notes", "3", "--users", "0"])
     assert result.exit_code != 0
     assert "notes need authors" in result.output
+
+
+def usernames(app) -> list[str]:
+    with app.app_context():
+        return db.session.scalars(sa.select(User.username).order_by(User.id)).all()
+
+
+def register(client, username: str, email: str):
+    data = {"username": username, "email": email, "password": PASSWORD, "password2": PASSWORD}
+    response = client.post("/auth/register", data=data)
+    assert response.status_code == 302
+    client.post("/auth/logout")
+
+
+def authors(app, model) -> set[str | None]:
+    """The usernames of the members the rows of `model` belong to (None: no member)."""
+    with app.app_context():
+        query = sa.select(User.username).select_from(model).outerjoin(model.author)
+        return set(db.session.scalars(query.distinct()))
+
+
+def test_demo_members_start_at_demo1_beside_real_members(app, user, auth):
+    seed(app, "--feedback", "0", "--notes", "0", "--users", "2")
+    assert usernames(app) == ["alice", "demo1", "demo2"]
+    assert auth.login("demo1", DEMO_PASSWORD).status_code == 302
+
+
+def test_a_second_run_adds_the_next_demo_members(app, client):
+    seed(app, "--feedback", "0", "--notes", "0", "--users", "2")
+    register(client, "carol", "carol@example.org")
+    seed(app, "--feedback", "0", "--notes", "0", "--users", "2")
+    assert usernames(app) == ["demo1", "demo2", "carol", "demo3", "demo4"]
+
+
+def test_numbers_continue_after_the_highest_demo_member(app):
+    seed(app, "--feedback", "0", "--notes", "0", "--users", "3")
+    with app.app_context():
+        db.session.execute(sa.delete(User).where(User.username == "demo1"))
+        db.session.commit()
+    seed(app, "--feedback", "0", "--notes", "0", "--users", "2")
+    assert usernames(app) == ["demo2", "demo3", "demo4", "demo5"]
+
+
+def test_demo_numbers_skip_a_real_members_demo_email(app, client):
+    register(client, "carol", "demo1@example.org")
+    seed(app, "--feedback", "0", "--notes", "0", "--users", "1")
+    assert usernames(app) == ["carol", "demo2"]
+
+
+def test_demo_content_stays_out_of_real_members_accounts(app, user, auth, client):
+    seed(app, "--feedback", "300", "--notes", "30", "--users", "3")
+    assert authors(app, Feedback) == {None, "demo1", "demo2", "demo3"}
+    assert authors(app, Note) == {"demo1", "demo2", "demo3"}
+    auth.login("alice")
+    assert "You have no notes yet" in client.get("/notes/mine").text
+
+
+def test_without_demo_members_feedback_is_anonymous_and_notes_are_refused(app, user, count_rows):
+    seed(app, "--feedback", "300", "--notes", "0", "--users", "0")
+    assert authors(app, Feedback) == {None}
+    result = app.test_cli_runner().invoke(args=["seed", "--notes", "3", "--users", "0"])
+    assert result.exit_code != 0
+    assert "notes need authors: add --users" in result.output
+    assert count_rows(Note) == 0
 
 
 def planner_knows_the_rows(connection) -> bool:
