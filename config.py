@@ -58,6 +58,7 @@ class Config:
 
     FEEDBACK_PER_PAGE = 20
     NOTES_PER_PAGE = 20
+    ADMIN_PER_PAGE = 50
     HOME_ITEMS = 5
 
     # argon2-cffi profile name (see argon2.profiles); tests use a cheap one.

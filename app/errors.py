@@ -85,7 +85,9 @@ def error_page(error: HTTPException, code: int, **context):
         # built for the layout's links, so answer with a bare page.
         return make_response(BARE_ERROR_PAGE.format(code=code, name=escape(error.name)), code)
     templates = [f"errors/{code}.html", "errors/error.html"]
-    html = render_template(templates, error=error, code=code, **context)
+    # What a view passed to abort() says exactly what was wrong; the class's text is generic.
+    detail = error.description if error.description != type(error).description else None
+    html = render_template(templates, error=error, code=code, detail=detail, **context)
     return make_response(html, code)
 
 

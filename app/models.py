@@ -125,10 +125,11 @@ class AnonymousUser(AnonymousUserMixin):
 class Feedback(db.Model):
     __tablename__ = "feedback"
     # Lists are newest first; the id breaks ties between equal timestamps. The public list
-    # filters on hidden, the moderators' list does not.
+    # filters on hidden, the moderators' tabs on pending or on nothing.
     __table_args__ = (
         sa.Index("ix_feedback_created_at_id", "created_at", "id"),
         sa.Index("ix_feedback_public_list", "hidden", "created_at", "id"),
+        sa.Index("ix_feedback_pending_list", "pending", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,6 +140,8 @@ class Feedback(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Held for a moderator's approval (see FEEDBACK_MODERATION); pending items are hidden too.
+    pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The id of the form that posted it: a form posted twice stores one item.
     submission_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
 
@@ -177,6 +180,8 @@ class Note(db.Model):
         # The public list and each member's own list, newest first.
         sa.Index("ix_notes_public_list", "visibility", "hidden", "created_at", "id"),
         sa.Index("ix_notes_author_list", "author_id", "created_at", "id"),
+        # Moderators list public notes, hidden or not.
+        sa.Index("ix_notes_moderation_list", "visibility", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

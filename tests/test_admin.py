@@ -1,12 +1,14 @@
 """Moderation: admins hide, restore and delete; nobody else gets in."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from flask import url_for
 
 from app.extensions import db
 from app.models import Feedback, Note, User
-from tests.factories import make_feedback, make_note, make_user
+from tests.factories import make_feedback, make_feedback_series, make_note, make_user
 
 
 @pytest.fixture
@@ -25,12 +27,14 @@ def row(app, model, id):
         return db.session.get(model, id)
 
 
-def test_admin_page_lists_recent_items_with_actions(client, auth, admin, board):
+def test_admin_pages_list_items_with_actions(client, auth, admin, board):
     auth.login("boss")
-    page = client.get("/admin/").text
-    assert "Visible feedback" in page and "Visible note" in page
-    assert f'action="/admin/feedback/{board["feedback"]}/hide"' in page
-    assert f'action="/admin/notes/{board["notes"]}/delete"' in page
+    feedback = client.get("/admin/").text
+    assert "Visible feedback" in feedback
+    assert f'action="/admin/feedback/{board["feedback"]}/hide?tab=all"' in feedback
+    notes = client.get("/admin/notes").text
+    assert "Visible note" in notes
+    assert f'action="/admin/notes/{board["notes"]}/delete?tab=all"' in notes
 
 
 @pytest.mark.parametrize(
@@ -46,13 +50,15 @@ def test_hide_and_restore(app, client, auth, admin, board, kind, model, public_l
     auth.login("boss")
 
     response = client.post(f"/admin/{kind}/{id}/hide")
-    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+    moderation_list = "/admin/" if kind == "feedback" else "/admin/notes"
+    assert response.status_code == 302 and response.headers["Location"] == moderation_list
     assert row(app, model, id).hidden
     assert text not in visitor.get(public_list).text
     assert text not in visitor.get("/").text
     assert visitor.get(f"/{kind}/{id}").status_code == 404
     assert client.get(f"/{kind}/{id}").status_code == 200  # admins still see it
-    assert "Hidden" in client.get("/admin/").text
+    hidden_tab = client.get(f"{moderation_list}?tab=hidden").text
+    assert text in hidden_tab and '<span class="badge">Hidden</span>' in hidden_tab
 
     client.post(f"/admin/{kind}/{id}/restore")
     assert not row(app, model, id).hidden
@@ -170,3 +176,113 @@ def test_create_admin_refuses_bad_input(app, monkeypatch, args, password, messag
     assert message in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def held(app, total: int, **fields) -> list[int]:
+    """Ids of `total` anonymous items held for approval, a minute apart, oldest first."""
+    with app.app_context():
+        items = make_feedback_series(total)
+        for item in items:
+            item.hidden = item.pending = True
+            for name, value in fields.items():
+                setattr(item, name, value)
+        db.session.commit()
+        return [item.id for item in items]
+
+
+def test_pending_tab_lists_every_held_item_past_the_newest(app, client, auth, admin):
+    """Held items older than a page of newer feedback are still there to approve."""
+    waiting = held(app, 3)
+    with app.app_context():
+        for _ in range(60):
+            make_feedback(message="Published later")
+    auth.login("boss")
+
+    page = client.get("/admin/")  # the pending tab comes first while anything waits
+    assert page.status_code == 200
+    assert 'aria-current="page">Pending feedback <span class="count">(3)</span>' in page.text
+    assert page.text.count('<span class="badge">Pending</span>') == 3
+    assert "Published later" not in page.text
+    for id in waiting:
+        assert f'action="/admin/feedback/{id}/restore?tab=pending"' in page.text
+
+
+def test_publishing_a_pending_item_shows_it_and_returns_to_the_tab(app, client, auth, admin):
+    (id,) = held(app, 1, message="Please approve me")
+    visitor = app.test_client()
+    assert visitor.get(f"/feedback/{id}").status_code == 404
+    auth.login("boss")
+
+    response = client.post(f"/admin/feedback/{id}/restore?tab=pending")
+    assert response.headers["Location"] == "/admin/?tab=pending"
+    item = row(app, Feedback, id)
+    assert not item.hidden and not item.pending
+    assert "Please approve me" in visitor.get("/feedback/").text
+    tab = client.get("/admin/?tab=pending").text
+    assert f"Feedback #{id} published." in tab
+    assert "No feedback waits for approval." in tab
+
+
+def test_hidden_tab_holds_what_moderators_hid_not_what_waits(app, client, auth, admin):
+    (waiting,) = held(app, 1, message="Waiting for approval")
+    with app.app_context():
+        make_feedback(message="Taken down", hidden=True)
+        make_feedback(message="Shown to all")
+    auth.login("boss")
+
+    hidden = client.get("/admin/?tab=hidden").text
+    assert "Taken down" in hidden
+    assert "Waiting for approval" not in hidden and "Shown to all" not in hidden
+    everything = client.get("/admin/?tab=all").text
+    assert all(text in everything for text in ("Taken down", "Waiting", "Shown to all"))
+
+    client.post(f"/admin/feedback/{waiting}/hide?tab=pending")  # rejected: hidden, decided
+    assert "Waiting for approval" in client.get("/admin/?tab=hidden").text
+    assert "Waiting for approval" not in client.get("/admin/?tab=pending").text
+
+
+def test_tabs_are_paginated(app_factory):
+    app = app_factory(ADMIN_PER_PAGE=5)
+    with app.app_context():
+        make_user(username="boss", is_admin=True)
+        make_feedback_series(12)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "boss", "password": "correct horse"})
+
+    first = client.get("/admin/?tab=all").text
+    assert "Item 11" in first and "Item 6" not in first
+    older = re.search(r'<a rel="next" href="([^"]+)"', first).group(1)
+    assert "tab=all" in older
+    second = client.get(older.replace("&amp;", "&")).text
+    assert "Item 6" in second and "Item 11" not in second
+    third = client.get("/admin/?tab=all&page=3").text
+    assert "Item 0" in third and 'rel="next"' not in third
+
+
+def test_notes_tabs(app, client, auth, admin, user):
+    with app.app_context():
+        alice = db.session.get(User, user.id)
+        make_note(alice, title="Fine note")
+        make_note(alice, title="Rude note", hidden=True)
+        make_note(alice, title="Diary", visibility="private")
+    auth.login("boss")
+    everything = client.get("/admin/notes").text
+    assert "Fine note" in everything and "Rude note" in everything
+    assert "Diary" not in everything  # private notes are their owners' alone
+    hidden = client.get("/admin/notes?tab=hidden").text
+    assert "Rude note" in hidden and "Fine note" not in hidden
+
+
+@pytest.mark.parametrize("url", ["/admin/?tab=spam", "/admin/notes?tab=pending"])
+def test_an_unknown_tab_is_a_400_naming_the_tabs(client, auth, admin, url):
+    auth.login("boss")
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "choose one of" in response.text
+
+
+def test_pending_count_is_bounded(app, client, auth, admin, monkeypatch):
+    monkeypatch.setattr("app.admin.routes.PENDING_COUNT_LIMIT", 3)
+    held(app, 5)
+    auth.login("boss")
+    assert '<span class="count">(2+)</span>' in client.get("/admin/").text

@@ -1,17 +1,34 @@
-"""Moderation. Every route here is for admins only; see `require_admin`."""
+"""Moderation. Every route here is for admins only; see `require_admin`.
+
+Feedback and public notes are listed in tabs, each a paginated list served by an index:
+what waits for approval, what a moderator hid, and everything.
+"""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db, login_manager
-from app.models import Feedback, Note
+from app.models import Feedback, Note, User
+from app.pagination import paginate
 
 bp = Blueprint("admin", __name__)
 
-RECENT = 50
 MODELS = {"feedback": Feedback, "notes": Note}
+
+# Each tab's condition on top of what a moderator may see of the kind at all.
+FEEDBACK_TABS = {
+    "pending": Feedback.pending == sa.true(),
+    "hidden": sa.and_(Feedback.hidden == sa.true(), Feedback.pending == sa.false()),
+    "all": sa.true(),
+}
+NOTE_TABS = {
+    "hidden": Note.hidden == sa.true(),
+    "all": sa.true(),
+}
+TABS = {"feedback": FEEDBACK_TABS, "notes": NOTE_TABS}
+# "99+": the pending count stops here, so a flood of spam cannot make the page slow.
+PENDING_COUNT_LIMIT = 100
 
 
 @bp.before_request
@@ -24,20 +41,53 @@ def require_admin():
     return None
 
 
+def requested_tab(kind: str, default: str) -> str:
+    """The `?tab=` of a moderation list; an unknown one is a 400, not an empty list."""
+    tab = request.args.get("tab", default)
+    if tab not in TABS[kind]:
+        abort(400, f"There is no “{tab}” tab; choose one of {', '.join(TABS[kind])}.")
+    return tab
+
+
+def pending_count() -> int:
+    held = sa.select(Feedback.id).where(FEEDBACK_TABS["pending"]).limit(PENDING_COUNT_LIMIT)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(held.subquery()))
+
+
 @bp.get("/")
 def index():
-    feedback = db.session.scalars(
-        sa.select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(RECENT)
-    ).all()
+    pending = pending_count()
+    tab = requested_tab("feedback", "pending" if pending else "all")
+    query = (
+        sa.select(
+            Feedback.id,
+            Feedback.name,
+            Feedback.message,
+            Feedback.created_at,
+            Feedback.hidden,
+            Feedback.pending,
+        )
+        .where(FEEDBACK_TABS[tab])
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    )
+    page = paginate(query, Feedback, current_app.config["ADMIN_PER_PAGE"])
+    return render_template(
+        "admin/feedback.html", page=page, tab=tab, pending=pending, limit=PENDING_COUNT_LIMIT
+    )
+
+
+@bp.get("/notes")
+def notes():
+    tab = requested_tab("notes", "all")
     # Private notes are their owners' alone, even for moderators.
-    notes = db.session.scalars(
-        sa.select(Note)
-        .options(joinedload(Note.author))
-        .where(Note.visibility == "public")
+    query = (
+        sa.select(Note.id, Note.title, Note.created_at, Note.hidden, User.username)
+        .join(Note.author)
+        .where(Note.visibility == "public", NOTE_TABS[tab])
         .order_by(Note.created_at.desc(), Note.id.desc())
-        .limit(RECENT)
-    ).all()
-    return render_template("admin/index.html", feedback=feedback, notes=notes)
+    )
+    page = paginate(query, Note, current_app.config["ADMIN_PER_PAGE"])
+    return render_template("admin/notes.html", page=page, tab=tab)
 
 
 @bp.post("/<any(feedback, notes):kind>/<id:id>/<any(hide, restore, delete):action>")
@@ -49,8 +99,13 @@ def moderate(kind: str, id: int, action: str):
         db.session.delete(item)
     else:
         item.hidden = action == "hide"
+        if kind == "feedback":
+            item.pending = False  # published, or hidden by a moderator: decided either way
     db.session.commit()
     noun = "Feedback" if kind == "feedback" else "Note"
-    past = {"hide": "hidden", "restore": "restored", "delete": "deleted"}[action]
+    past = {"hide": "hidden", "restore": "published", "delete": "deleted"}[action]
     flash(f"{noun} #{id} {past}.", "success")
-    return redirect(url_for(".index"))
+    # Back to the tab the moderator acted from.
+    tab = request.args.get("tab")
+    endpoint = ".index" if kind == "feedback" else ".notes"
+    return redirect(url_for(endpoint, tab=tab if tab in TABS[kind] else None))

@@ -56,6 +56,7 @@ def new():
                 message=form.message.data,
                 author_id=current_user.id if current_user.is_authenticated else None,
                 hidden=held,
+                pending=held,
                 submission_id=form.submission_id.data,
             )
         )

@@ -52,6 +52,7 @@ FEEDBACK = [
     ("Li Wei", "Dark mode looks great. The orange links are easy to spot.", 26),
     ("Sofía Ramírez", "Found a typo on the about page: “recieve”.\nThanks for the board!", 50),
     ("Tom", "Buy cheap watches at totally-legit.example", 70),  # hidden by a moderator
+    ("A visitor", "Could the board send a weekly summary of new feedback?", 95),  # pending
     ("Priya N.", "Keyboard navigation works nicely — the skip link is a good touch.", 190),
 ]
 
@@ -94,7 +95,8 @@ Next: try a `75%` hydration loaf on Saturday.
 
 
 def seed_demo(server: LiveServer) -> dict:
-    """Demo content: feedback (one item hidden), public and private notes, an admin."""
+    """Demo content: feedback (one item hidden, one waiting for approval), public and
+    private notes, an admin."""
     now = datetime.now(UTC)
     with server.app.app_context():
         amara = User(username="amara", email="amara@example.org", password=DEMO_PASSWORD)
@@ -112,7 +114,8 @@ def seed_demo(server: LiveServer) -> dict:
                 name=name,
                 message=message,
                 created_at=now - timedelta(minutes=minutes),
-                hidden=name == "Tom",
+                hidden=name in ("Tom", "A visitor"),
+                pending=name == "A visitor",
             )
             for name, message, minutes in FEEDBACK
         )
@@ -167,7 +170,7 @@ def shots(ids: dict) -> list[tuple[str, str | None, Callable[[Page], None]]]:
         ("404", None, visit("/no/such/page")),
         ("note-detail", "amara", visit(f"/notes/{ids['reading']}")),
         ("note-form", "amara", visit(f"/notes/{ids['reading']}/edit")),
-        ("admin", "moderator", visit("/admin/")),
+        ("admin", "moderator", visit("/admin/?tab=all")),
     ]
 
 
