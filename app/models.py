@@ -130,15 +130,15 @@ class Feedback(db.Model):
         sa.Index("ix_feedback_created_at_id", "created_at", "id"),
         sa.Index("ix_feedback_public_list", "hidden", "created_at", "id"),
         sa.Index("ix_feedback_pending_list", "pending", "created_at", "id"),
+        # A sender's recent posts (see add_once); also serves the foreign key.
+        sa.Index("ix_feedback_author_recent", "author_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(80))
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    author_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Held for a moderator's approval (see FEEDBACK_MODERATION); pending items are hidden too.
     pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
