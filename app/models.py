@@ -144,6 +144,9 @@ class Feedback(db.Model):
     pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The id of the form that posted it: a form posted twice stores one item.
     submission_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    # How many Vote rows it has, kept by `Vote.cast` in the transaction that adds or removes
+    # one, so lists can show and sort by it without counting.
+    vote_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author: Mapped[User | None] = relationship(back_populates="feedback", lazy="raise")
 
@@ -161,7 +164,7 @@ class Feedback(db.Model):
         """The columns a feedback card shows, of the items everyone may see, newest first
         (served by the index ix_feedback_public_list)."""
         return (
-            sa.select(cls.id, cls.name, cls.message, cls.created_at)
+            sa.select(cls.id, cls.name, cls.message, cls.created_at, cls.vote_count)
             .where(cls.shown_to_everyone())
             .order_by(cls.created_at.desc(), cls.id.desc())
         )
@@ -260,6 +263,54 @@ class Note(db.Model):
 
     def __repr__(self) -> str:
         return f"<Note {self.id} {self.title!r}>"
+
+
+class Vote(db.Model):
+    """A member's vote for a feedback item: one each, which the primary key enforces."""
+
+    __tablename__ = "votes"
+    # The primary key finds an item's voters; this finds a member's votes.
+    __table_args__ = (sa.Index("ix_votes_user_id", "user_id", "feedback_id"),)
+
+    feedback_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @classmethod
+    def cast(cls, item_id: int, user_id: int, wanted: bool) -> int | None:
+        """Make the member's vote on the item `wanted`: idempotent, so voting twice is one
+        vote. Returns the item's vote count, or None if the item is gone. The caller commits.
+
+        The item's row is locked first, so votes on one item queue up and its count moves
+        with each vote row, in the same transaction. (Locking it after inserting the vote
+        would deadlock on MariaDB, whose foreign key check takes a shared lock on it.) The
+        reads lock too: a locking read sees the newest committed rows, where MariaDB's
+        plain reads would see the snapshot taken when the request first read anything.
+        """
+        locked = sa.select(Feedback.vote_count).where(Feedback.id == item_id).with_for_update()
+        votes = db.session.scalar(locked)
+        if votes is None:
+            return None
+        mine = sa.and_(cls.feedback_id == item_id, cls.user_id == user_id)
+        voted = db.session.scalar(sa.select(cls.user_id).where(mine).with_for_update())
+        if wanted == (voted is not None):
+            return votes
+        if wanted:
+            db.session.add(cls(feedback_id=item_id, user_id=user_id))
+            db.session.flush()
+        else:
+            db.session.execute(sa.delete(cls).where(mine))
+        change = 1 if wanted else -1
+        db.session.execute(
+            sa.update(Feedback)
+            .where(Feedback.id == item_id)
+            .values(vote_count=Feedback.vote_count + change)
+        )
+        return votes + change
 
 
 # The same words from the same sender within this long are one post sent twice.

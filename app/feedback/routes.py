@@ -1,5 +1,6 @@
 """Feedback pages: the list, one item, and the form to leave some."""
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +16,7 @@ from flask_login import current_user
 from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
 from app.feedback.forms import FeedbackForm
-from app.models import Feedback, add_once
+from app.models import Feedback, User, Vote, add_once
 from app.pagination import paginate
 from app.search import search
 
@@ -70,9 +71,57 @@ def new():
     return render_template("feedback/new.html", form=form), 422 if form.is_submitted() else 200
 
 
-@bp.get("/<id:id>")
-def detail(id: int):
+def get_item(id: int) -> Feedback:
+    """The feedback item `id`; 404 when it does not exist or is hidden from this visitor."""
     item = db.get_or_404(Feedback, id)
     if not item.is_visible_to(current_user):
         abort(404)
-    return render_template("feedback/detail.html", item=item)
+    return item
+
+
+# Admins see who voted, up to this many (the count is always exact).
+VOTERS_SHOWN = 100
+
+
+@bp.get("/<id:id>")
+def detail(id: int):
+    item = get_item(id)
+    voted = current_user.is_authenticated and db.session.get(Vote, (id, current_user.id))
+    voters = []
+    if current_user.is_admin:  # who voted is personal data: admins only
+        voters = db.session.scalars(
+            sa.select(User.username)
+            .join(Vote, Vote.user_id == User.id)
+            .where(Vote.feedback_id == id)
+            .order_by(Vote.created_at, User.id)
+            .limit(VOTERS_SHOWN)
+        ).all()
+    return render_template("feedback/detail.html", item=item, voted=bool(voted), voters=voters)
+
+
+def wants_json() -> bool:
+    """True when the request asks for JSON (the page's script) rather than a page."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == (
+        "application/json"
+    )
+
+
+@bp.post("/<id:id>/vote")
+def vote(id: int):
+    get_item(id)
+    if not current_user.is_authenticated:
+        if wants_json():
+            abort(401)
+        flash("Log in to vote; you will come back to the item.", "info")
+        return redirect(url_for("auth.login", next=url_for(".detail", id=id)))
+    choice = request.form.get("vote")
+    if choice not in ("0", "1"):
+        abort(400, "Send vote=1 to vote for the item, or vote=0 to withdraw your vote.")
+    votes = Vote.cast(id, current_user.id, wanted=choice == "1")
+    if votes is None:
+        abort(404)  # deleted since get_item read it
+    db.session.commit()
+    if wants_json():
+        return {"votes": votes, "voted": choice == "1"}
+    flash("Your vote is counted." if choice == "1" else "Your vote is withdrawn.", "success")
+    return redirect(url_for(".detail", id=id))

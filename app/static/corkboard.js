@@ -63,3 +63,37 @@ document.addEventListener("DOMContentLoaded", () => {
   showRelativeTimes();
   document.querySelectorAll("textarea[maxlength]").forEach(addCounter);
 });
+
+// Votes: the vote form is sent in the background and updated in place. The button keeps
+// the focus, and the count, a status region, is read out by screen readers. Any failure
+// (signed out, say) sends the form the ordinary way, which shows what went wrong.
+async function sendVote(event) {
+  const form = event.target;
+  if (!form.matches("form[data-vote]")) return;
+  event.preventDefault();
+  const button = form.querySelector("button");
+  const count = form.querySelector(".vote-count");
+  const choice = form.elements.vote;
+  let answer;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    answer = await response.json();
+  } catch {
+    form.submit();
+    return;
+  }
+  choice.value = answer.voted ? "0" : "1";
+  button.setAttribute("aria-pressed", String(answer.voted));
+  button.classList.toggle("button-quiet", answer.voted);
+  button.textContent = answer.voted ? button.dataset.unvoteLabel : button.dataset.voteLabel;
+  count.textContent =
+    answer.votes === 1 ? count.dataset.one : count.dataset.many.replace("{n}", answer.votes);
+}
+
+document.addEventListener("submit", sendVote);

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -169,3 +170,26 @@ def serve(tmp_path):
 @pytest.fixture
 def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'live.db'}"
+
+
+MARIADB_SERVER = os.environ.get("LIVE_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306")
+
+
+@pytest.fixture
+def mariadb_url():
+    """A throwaway database on the MariaDB server (LIVE_MARIADB_URL; .ci/run starts one)."""
+    server = sa.create_engine(f"{MARIADB_SERVER}/?charset=utf8mb4")
+    name = f"corkboard_live_{os.getpid()}"
+    try:
+        with server.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+            connection.execute(
+                sa.text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            )
+    except sa.exc.OperationalError as error:
+        server.dispose()
+        pytest.skip(f"no MariaDB server at {MARIADB_SERVER}: {error.orig}")
+    yield f"{MARIADB_SERVER}/{name}?charset=utf8mb4"
+    with server.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+    server.dispose()
