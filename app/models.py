@@ -122,6 +122,20 @@ class AnonymousUser(AnonymousUserMixin):
     is_admin = False
 
 
+# Where an item stands, as the team says: every item starts open. "duplicate" is set by
+# merging it into another item, never chosen directly.
+STATUSES = {
+    "open": "Open",
+    "under_review": "Under review",
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "done": "Done",
+    "declined": "Declined",
+    "duplicate": "Duplicate",
+}
+STATUS_CHECK = "status IN ({})".format(", ".join(f"'{status}'" for status in STATUSES))
+
+
 class Feedback(db.Model):
     __tablename__ = "feedback"
     # Lists are newest first; the id breaks ties between equal timestamps. The public list
@@ -132,6 +146,7 @@ class Feedback(db.Model):
         sa.Index("ix_feedback_pending_list", "pending", "created_at", "id"),
         # A sender's recent posts (see add_once); also serves the foreign key.
         sa.Index("ix_feedback_author_recent", "author_id", "created_at"),
+        sa.CheckConstraint(STATUS_CHECK, name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,6 +162,12 @@ class Feedback(db.Model):
     # How many Vote rows it has, kept by `Vote.cast` in the transaction that adds or removes
     # one, so lists can show and sort by it without counting.
     vote_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    status: Mapped[str] = mapped_column(sa.String(12), default="open", server_default="open")
+    # When the status last changed (the roadmap shows what was done in the last 90 days).
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The team's public answer (Markdown), and when it was given.
+    response: Mapped[str | None] = mapped_column(sa.Text)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User | None] = relationship(back_populates="feedback", lazy="raise")
 
@@ -164,7 +185,7 @@ class Feedback(db.Model):
         """The columns a feedback card shows, of the items everyone may see, newest first
         (served by the index ix_feedback_public_list)."""
         return (
-            sa.select(cls.id, cls.name, cls.message, cls.created_at, cls.vote_count)
+            sa.select(cls.id, cls.name, cls.message, cls.created_at, cls.vote_count, cls.status)
             .where(cls.shown_to_everyone())
             .order_by(cls.created_at.desc(), cls.id.desc())
         )
@@ -172,8 +193,49 @@ class Feedback(db.Model):
     def is_visible_to(self, user) -> bool:
         return not self.hidden or user.is_admin
 
+    def set_status(self, status: str, response: str | None, by: User) -> StatusChange | None:
+        """Set the status and the team's response, and keep the change in the item's history;
+        nothing happens (None) when neither changes. The caller commits."""
+        response = response or None
+        if status == self.status and response == self.response:
+            return None
+        now = utcnow()
+        change = StatusChange(
+            feedback_id=self.id,
+            status=status,
+            response=response if response != self.response else None,
+            changed_by_id=by.id,
+            created_at=now,
+        )
+        if status != self.status:
+            self.status, self.status_changed_at = status, now
+        if response != self.response:
+            self.response, self.responded_at = response, now if response else None
+        db.session.add(change)
+        return change
+
     def __repr__(self) -> str:
         return f"<Feedback {self.id} by {self.name!r}>"
+
+
+class StatusChange(db.Model):
+    """One change of an item's status or of the team's response: the item's history."""
+
+    __tablename__ = "status_changes"
+    __table_args__ = (
+        sa.Index("ix_status_changes_feedback", "feedback_id", "created_at"),
+        sa.CheckConstraint(STATUS_CHECK, name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("feedback.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(sa.String(12))
+    # The response given with this change, if it gave a new one.
+    response: Mapped[str | None] = mapped_column(sa.Text)
+    changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Note(db.Model):

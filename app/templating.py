@@ -1,4 +1,4 @@
-"""Jinja filters the templates share: times, and notes' Markdown."""
+"""Jinja filters the templates share: times, feedback statuses, and Markdown."""
 
 from datetime import UTC, datetime
 
@@ -6,6 +6,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from app.markdown import markdown_preview, render_markdown
+from app.models import STATUSES
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -27,7 +28,13 @@ def time_tag(value: datetime) -> Markup:
     return TIME_ELEMENT % (value.isoformat(), readable, readable)
 
 
+def status_label(status: str) -> str:
+    """`in_progress` → `In progress`."""
+    return STATUSES[status]
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(time_tag)
+    app.add_template_filter(status_label)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(markdown_preview)

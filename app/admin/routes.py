@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.admin.forms import StatusForm
 from app.extensions import db, login_manager
-from app.models import Feedback, Note, User
+from app.feedback.routes import render_item
+from app.models import STATUSES, Feedback, Note, User
 from app.pagination import paginate
 
 bp = Blueprint("admin", __name__)
@@ -109,3 +111,17 @@ def moderate(kind: str, id: int, action: str):
     tab = request.args.get("tab")
     endpoint = ".index" if kind == "feedback" else ".notes"
     return redirect(url_for(endpoint, tab=tab if tab in TABS[kind] else None))
+
+
+@bp.post("/feedback/<id:id>/status")
+def set_status(id: int):
+    item = db.get_or_404(Feedback, id)
+    form = StatusForm()
+    if not form.validate():
+        return render_item(item, status_form=form)
+    if item.set_status(form.status.data, form.response.data, by=current_user) is None:
+        flash("Nothing changed: that is already the status and the response.", "info")
+    else:
+        db.session.commit()
+        flash(f"#{id} is now “{STATUSES[item.status]}”.", "success")
+    return redirect(url_for("feedback.detail", id=id))

@@ -13,10 +13,11 @@ from flask import (
 )
 from flask_login import current_user
 
+from app.admin.forms import StatusForm
 from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
 from app.feedback.forms import FeedbackForm
-from app.models import Feedback, User, Vote, add_once
+from app.models import Feedback, StatusChange, User, Vote, add_once
 from app.pagination import paginate
 from app.search import search
 
@@ -85,18 +86,36 @@ VOTERS_SHOWN = 100
 
 @bp.get("/<id:id>")
 def detail(id: int):
-    item = get_item(id)
-    voted = current_user.is_authenticated and db.session.get(Vote, (id, current_user.id))
+    return render_item(get_item(id))
+
+
+def render_item(item: Feedback, status_form: StatusForm | None = None):
+    """The item's page; with a refused form of the team's, its errors, as a 422."""
+    voted = current_user.is_authenticated and db.session.get(Vote, (item.id, current_user.id))
+    history = db.session.scalars(
+        sa.select(StatusChange)
+        .where(StatusChange.feedback_id == item.id)
+        .order_by(StatusChange.created_at, StatusChange.id)
+    ).all()
     voters = []
     if current_user.is_admin:  # who voted is personal data: admins only
         voters = db.session.scalars(
             sa.select(User.username)
             .join(Vote, Vote.user_id == User.id)
-            .where(Vote.feedback_id == id)
+            .where(Vote.feedback_id == item.id)
             .order_by(Vote.created_at, User.id)
             .limit(VOTERS_SHOWN)
         ).all()
-    return render_template("feedback/detail.html", item=item, voted=bool(voted), voters=voters)
+        status_form = status_form or StatusForm(status=item.status, response=item.response)
+    page = render_template(
+        "feedback/detail.html",
+        item=item,
+        voted=bool(voted),
+        history=history,
+        voters=voters,
+        status_form=status_form,
+    )
+    return page, 422 if status_form and status_form.errors else 200
 
 
 def wants_json() -> bool:

@@ -1,5 +1,6 @@
-"""The home page and the liveness/readiness endpoints for load balancers."""
+"""The home page, the roadmap, and the liveness/readiness endpoints for load balancers."""
 
+from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -7,7 +8,7 @@ from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from app.extensions import db, limiter
-from app.models import Feedback, Note
+from app.models import Feedback, Note, utcnow
 
 bp = Blueprint("main", __name__)
 
@@ -20,6 +21,33 @@ def index():
     feedback = db.session.execute(Feedback.public().limit(limit)).all()
     notes = db.session.execute(Note.public().limit(limit)).all()
     return render_template("main/index.html", feedback=feedback, notes=notes)
+
+
+# Each roadmap column shows this many items, most voted first; its link shows the rest.
+ROADMAP_COLUMN = 50
+ROADMAP_DONE_DAYS = 90
+
+
+@bp.get("/roadmap")
+def roadmap():
+    columns = {}
+    for status in ("planned", "in_progress", "done"):
+        query = (
+            Feedback.public()
+            .where(Feedback.status == status)
+            .order_by(None)
+            .order_by(Feedback.vote_count.desc(), Feedback.id.desc())
+        )
+        if status == "done":
+            since = utcnow() - timedelta(days=ROADMAP_DONE_DAYS)
+            query = query.where(Feedback.status_changed_at >= since)
+        columns[status] = db.session.execute(query.limit(ROADMAP_COLUMN + 1)).all()
+    return render_template(
+        "main/roadmap.html",
+        columns=columns,
+        shown=ROADMAP_COLUMN,
+        done_days=ROADMAP_DONE_DAYS,
+    )
 
 
 @bp.get("/search")

@@ -10,9 +10,12 @@ scheme, width, rule and the elements concerned.
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import expect
 
+from app.extensions import db
+from app.models import User
 from tests.conftest import PASSWORD
 from tests.e2e import copy_database, live_server, log_in
 from tests.factories import make_feedback, make_note, make_user
@@ -72,7 +75,13 @@ def content(server):
         feedback = make_feedback(
             name="Renée Ødegaard",
             message="Lovely board!\n\nOne wish: a dark theme.\nOh wait, there is one.",
+            vote_count=2,
         )
+        for status in ("under_review", "planned", "in_progress", "done", "declined"):
+            make_feedback(message=f"An item {status}", status=status, status_changed_at=now)
+        admin = db.session.scalar(sa.select(User).where(User.username == "boss"))
+        feedback.set_status("planned", "Thanks! We **will** do it.", by=admin)
+        db.session.commit()
         public = make_note(alice, title="Trip notes", content=RICH_MARKDOWN, visibility="public")
         private = make_note(
             alice, title="Gift ideas", content="- a *good* pen", visibility="private"
@@ -119,6 +128,7 @@ def pages(ids: dict) -> dict:
                 "Leave feedback",
             ),
             ("feedback search", visit("/feedback/?q=wish"), 200, "Feedback matching"),
+            ("roadmap", visit("/roadmap"), 200, "Roadmap"),
             ("notes list", visit("/notes/"), 200, "Public notes"),
             ("notes search, no match", visit("/notes/?q=zebra"), 200, "Notes matching"),
             ("note detail", visit(f"/notes/{public}"), 200, "Trip notes"),
@@ -154,6 +164,7 @@ def pages(ids: dict) -> dict:
         "boss": [
             ("admin", visit("/admin/"), 200, "Moderation"),
             ("admin notes", visit("/admin/notes?tab=hidden"), 200, "Moderation"),
+            ("feedback detail, admin", visit(f"/feedback/{feedback}"), 200, "Feedback from"),
         ],
     }
 
@@ -195,5 +206,5 @@ def test_pages_have_no_serious_accessibility_violations(server, content, open_co
                     for violation in violations
                     if violation["impact"] in FAILING_IMPACTS
                 ]
-    assert checked == 23 * len(SCHEMES)
+    assert checked == 25 * len(SCHEMES)
     assert not failures, "axe found serious or critical violations:\n" + "\n".join(failures)
