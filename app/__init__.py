@@ -7,6 +7,7 @@ from flask import Flask
 from app.admin.routes import bp as admin_bp
 from app.auth.routes import bp as auth_bp
 from app.cli import register_commands
+from app.comments.routes import bp as comments_bp
 from app.converters import IdConverter
 from app.database import register_database
 from app.deploy import deploy_errors
@@ -77,3 +78,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notes_bp, url_prefix="/notes")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(comments_bp, url_prefix="/comments")

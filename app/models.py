@@ -162,6 +162,8 @@ class Feedback(db.Model):
     # How many Vote rows it has, kept by `Vote.cast` in the transaction that adds or removes
     # one, so lists can show and sort by it without counting.
     vote_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # How many comments it has, kept like vote_count (see Comment.post and delete).
+    comment_count: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(sa.String(12), default="open", server_default="open")
     # When the status last changed (the roadmap shows what was done in the last 90 days).
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -185,13 +187,31 @@ class Feedback(db.Model):
         """The columns a feedback card shows, of the items everyone may see, newest first
         (served by the index ix_feedback_public_list)."""
         return (
-            sa.select(cls.id, cls.name, cls.message, cls.created_at, cls.vote_count, cls.status)
+            sa.select(
+                cls.id,
+                cls.name,
+                cls.message,
+                cls.created_at,
+                cls.vote_count,
+                cls.comment_count,
+                cls.status,
+            )
             .where(cls.shown_to_everyone())
             .order_by(cls.created_at.desc(), cls.id.desc())
         )
 
     def is_visible_to(self, user) -> bool:
         return not self.hidden or user.is_admin
+
+    @classmethod
+    def lock(cls, id: int) -> bool:
+        """Lock the item's row until the transaction ends, so changes to its counts queue
+        up; False if it is gone. Lock before inserting a row that refers to it: MariaDB's
+        foreign key check takes a shared lock on the item, and two transactions holding
+        one each would deadlock when they then update it."""
+        return (
+            db.session.scalar(sa.select(cls.id).where(cls.id == id).with_for_update()) is not None
+        )
 
     def set_status(self, status: str, response: str | None, by: User) -> StatusChange | None:
         """Set the status and the team's response, and keep the change in the item's history;
@@ -367,36 +387,99 @@ class Vote(db.Model):
         else:
             db.session.execute(sa.delete(cls).where(mine))
         change = 1 if wanted else -1
-        db.session.execute(
-            sa.update(Feedback)
-            .where(Feedback.id == item_id)
-            .values(vote_count=Feedback.vote_count + change)
-        )
+        change_count(item_id, Feedback.vote_count, change)
         return votes + change
+
+
+class Comment(db.Model):
+    """A member's comment on a feedback item (Markdown). It outlives its author's account."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        # An item's comments, oldest first.
+        sa.Index("ix_comments_feedback_list", "feedback_id", "created_at", "id"),
+        # An author's recent comments (see add_once); also serves the foreign key.
+        sa.Index("ix_comments_author_recent", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("feedback.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    author: Mapped[User | None] = relationship(lazy="raise")
+    feedback: Mapped[Feedback] = relationship(lazy="raise")
+
+    SAME_POST = ("author_id", "feedback_id", "body")
+
+    def __init__(self, **fields) -> None:
+        now = fields.pop("created_at", None) or utcnow()
+        super().__init__(created_at=now, updated_at=fields.pop("updated_at", now), **fields)
+
+    @property
+    def was_edited(self) -> bool:
+        return self.updated_at > self.created_at
+
+    def is_owned_by(self, user) -> bool:
+        return user.id is not None and user.id == self.author_id
+
+    @classmethod
+    def post(cls, item_id: int, author_id: int, body: str) -> Comment | None:
+        """Add a comment to the item and count it; None if the item is gone. A repeat of
+        the same comment within a minute is the earlier one. The caller commits."""
+        if not Feedback.lock(item_id):
+            return None
+        comment, created = add_once(cls(feedback_id=item_id, author_id=author_id, body=body))
+        if created:
+            change_count(item_id, Feedback.comment_count, +1)
+        return comment
+
+    def delete(self) -> None:
+        """Remove the comment and uncount it. The caller commits."""
+        Feedback.lock(self.feedback_id)
+        db.session.delete(self)
+        change_count(self.feedback_id, Feedback.comment_count, -1)
+
+
+def change_count(item_id: int, column: sa.orm.InstrumentedAttribute, change: int) -> None:
+    """Add `change` to one of an item's counts, in SQL, so concurrent changes all count."""
+    db.session.execute(
+        sa.update(Feedback).where(Feedback.id == item_id).values({column: column + change})
+    )
 
 
 # The same words from the same sender within this long are one post sent twice.
 REPEAT_WINDOW = timedelta(minutes=1)
 
 
-def add_once(item: Feedback | Note) -> tuple[Feedback | Note, bool]:
+def add_once(item: Feedback | Note | Comment) -> tuple[Feedback | Note | Comment, bool]:
     """Add `item` unless it was posted before; the caller commits.
 
-    A post is "before" when its form was posted already (the same submission id), or when
+    A post is "before" when its form was posted already (the same submission id, for the
+    models that keep one), or when
     the same sender posted the same words within REPEAT_WINDOW: the browser's back button
     can show the form again with a fresh id, and the visitor sends it a second time.
     Returns the stored item (the earlier one for a repeated post) and whether it is new.
     """
     model = type(item)
 
+    def first(condition: sa.ColumnElement[bool]):
+        return db.session.scalars(sa.select(model).where(condition).limit(1)).first()
+
+    # Two statements, not one with OR: SQLite's statistics count every stored NULL
+    # submission id as one value, and then it read the whole table for the OR.
     def earlier():
-        repeat = sa.and_(
-            model.created_at >= utcnow() - REPEAT_WINDOW,
-            *(getattr(model, name) == getattr(item, name) for name in model.SAME_POST),
+        submission_id = getattr(item, "submission_id", None)
+        if submission_id and (found := first(model.submission_id == submission_id)):
+            return found
+        return first(
+            sa.and_(
+                model.created_at >= utcnow() - REPEAT_WINDOW,
+                *(getattr(model, name) == getattr(item, name) for name in model.SAME_POST),
+            )
         )
-        if item.submission_id is not None:
-            repeat = sa.or_(model.submission_id == item.submission_id, repeat)
-        return db.session.scalars(sa.select(model).where(repeat).limit(1)).first()
 
     if (found := earlier()) is not None:
         return found, False

@@ -355,13 +355,14 @@ def test_every_kind_of_list_page_runs_one_query(app, client, sql_statements):
         assert len(sql_statements) == 1, (path, sql_statements)
 
 
-def test_an_item_page_reads_the_item_and_its_history(app, client, sql_statements):
+def test_an_item_page_reads_the_item_its_comments_and_history(app, client, sql_statements):
     with app.app_context():
         item = make_feedback().id
     sql_statements.clear()
     assert client.get(f"/feedback/{item}").status_code == 200
     assert [re.search(r"FROM (\w+)", statement).group(1) for statement in sql_statements] == [
         "feedback",
+        "comments",
         "status_changes",
     ]
 

@@ -3,6 +3,7 @@
 import time
 
 from flask import current_app
+from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, TimestampSigner
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -48,3 +49,14 @@ class FeedbackForm(SubmitOnceForm):
             raise ValidationError(
                 "That was quick! Take a moment to read your message over, then send it again."
             )
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Your comment",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=5000), no_nul],
+        render_kw={"maxlength": 5000, "rows": 4},
+        description="Markdown: **bold**, _italic_, [links](https://example.org), lists, `code`.",
+    )
+    submit = SubmitField("Post comment")

@@ -14,11 +14,12 @@ from flask import (
 from flask_login import current_user
 
 from app.admin.forms import StatusForm
+from app.comments.routes import COMMENTS_PER_PAGE, comment_url
 from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
-from app.feedback.forms import FeedbackForm
-from app.models import Feedback, StatusChange, User, Vote, add_once
-from app.pagination import paginate
+from app.feedback.forms import CommentForm, FeedbackForm
+from app.models import Comment, Feedback, StatusChange, User, Vote, add_once
+from app.pagination import Page, numbered_page, paginate, requested_page
 from app.search import search
 
 bp = Blueprint("feedback", __name__)
@@ -89,9 +90,13 @@ def detail(id: int):
     return render_item(get_item(id))
 
 
-def render_item(item: Feedback, status_form: StatusForm | None = None):
-    """The item's page; with a refused form of the team's, its errors, as a 422."""
+def render_item(
+    item: Feedback, status_form: StatusForm | None = None, comment_form: CommentForm | None = None
+):
+    """The item's page, with the `?page=` of its comments; with a refused form, the form's
+    errors and what was typed, as a 422."""
     voted = current_user.is_authenticated and db.session.get(Vote, (item.id, current_user.id))
+    comments = comments_page(item)
     history = db.session.scalars(
         sa.select(StatusChange)
         .where(StatusChange.feedback_id == item.id)
@@ -107,15 +112,52 @@ def render_item(item: Feedback, status_form: StatusForm | None = None):
             .limit(VOTERS_SHOWN)
         ).all()
         status_form = status_form or StatusForm(status=item.status, response=item.response)
+    if current_user.is_authenticated:
+        comment_form = comment_form or CommentForm()
     page = render_template(
         "feedback/detail.html",
         item=item,
         voted=bool(voted),
+        comments=comments,
         history=history,
         voters=voters,
         status_form=status_form,
+        comment_form=comment_form,
     )
-    return page, 422 if status_form and status_form.errors else 200
+    refused = any(form and form.errors for form in (status_form, comment_form))
+    return page, 422 if refused else 200
+
+
+def comments_page(item: Feedback) -> Page:
+    """The `?page=` of the item's comments, oldest first, each with its author's name and
+    whether they are on the team (None for a deleted account)."""
+    number = requested_page()
+    rows = db.session.execute(
+        sa.select(Comment, User.username, User.is_admin)
+        .outerjoin(User, Comment.author_id == User.id)
+        .where(Comment.feedback_id == item.id)
+        .order_by(Comment.created_at, Comment.id)
+        .limit(COMMENTS_PER_PAGE + 1)
+        .offset((number - 1) * COMMENTS_PER_PAGE)
+    ).all()
+    return numbered_page(number, rows, COMMENTS_PER_PAGE)
+
+
+@bp.post("/<id:id>/comments")
+def comment(id: int):
+    item = get_item(id)
+    if not current_user.is_authenticated:
+        flash("Log in to comment; you will come back to the item.", "info")
+        return redirect(url_for("auth.login", next=url_for(".detail", id=id)))
+    form = CommentForm()
+    if not form.validate():
+        return render_item(item, comment_form=form)
+    posted = Comment.post(id, current_user.id, form.body.data)
+    if posted is None:
+        abort(404)  # deleted since get_item read it
+    db.session.commit()
+    flash("Your comment is posted.", "success")
+    return redirect(comment_url(posted))
 
 
 def wants_json() -> bool:
