@@ -35,6 +35,10 @@ class UTCDateTime(sa.types.TypeDecorator):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type:
+        return datetime
+
     def load_dialect_impl(self, dialect):
         if dialect.name in ("mysql", "mariadb"):
             return dialect.type_descriptor(mysql.DATETIME(fsp=6))
@@ -146,6 +150,12 @@ class Feedback(db.Model):
         sa.Index("ix_feedback_pending_list", "pending", "created_at", "id"),
         # A sender's recent posts (see add_once); also serves the foreign key.
         sa.Index("ix_feedback_author_recent", "author_id", "created_at"),
+        # The list's other orders, with and without a status filter (see FeedbackList).
+        sa.Index("ix_feedback_top", "hidden", "vote_count", "id"),
+        sa.Index("ix_feedback_discussed", "hidden", "comment_count", "id"),
+        sa.Index("ix_feedback_status_newest", "hidden", "status", "created_at", "id"),
+        sa.Index("ix_feedback_status_top", "hidden", "status", "vote_count", "id"),
+        sa.Index("ix_feedback_status_discussed", "hidden", "status", "comment_count", "id"),
         sa.CheckConstraint(STATUS_CHECK, name="status"),
     )
 
@@ -389,6 +399,40 @@ class Vote(db.Model):
         change = 1 if wanted else -1
         change_count(item_id, Feedback.vote_count, change)
         return votes + change
+
+
+def tag_slug(name: str) -> str:
+    """A tag's form in URLs (`?tag=`): its name lower-cased, spaces as `-`."""
+    return name.lower().replace(" ", "-")
+
+
+class Tag(db.Model):
+    """A label admins put on feedback; the list filters by it."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(30))
+    # Unique: names are unique case-insensitively, and so are their URL forms.
+    slug: Mapped[str] = mapped_column(sa.String(30), unique=True)
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__(name=name, slug=tag_slug(name))
+
+
+class FeedbackTag(db.Model):
+    """A tag on an item."""
+
+    __tablename__ = "feedback_tags"
+    # The primary key finds an item's tags; this finds a tag's items.
+    __table_args__ = (sa.Index("ix_feedback_tags_tag", "tag_id", "feedback_id"),)
+
+    feedback_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class Comment(db.Model):

@@ -1,9 +1,12 @@
-"""Pages of newest-first lists, without COUNT(*) and at the same cost at any depth.
+"""Pages of lists, without COUNT(*) and at the same cost at any depth.
 
-- The newer/older links (`rel="prev"`/`rel="next"`) carry a keyset cursor, the
-  `(created_at, id)` of the item at the page's edge: `?after=<cursor>` is the page of items
-  older than it, `?before=<cursor>` the page newer than it. A step is one range scan of the
-  list's index wherever it starts.
+A list is ordered by a sort key, descending: `(created_at, id)` (newest first) unless the
+list says otherwise, such as `(vote_count, id)` for the most voted first.
+
+- The newer/older links (`rel="prev"`/`rel="next"`) carry a keyset cursor, the sort key
+  of the item at the page's edge: `?after=<cursor>` is the page of items after it,
+  `?before=<cursor>` the page before it. A step is one range scan of the list's index
+  wherever it starts.
 - `?page=N` pages are numbered, for bookmarks, up to MAX_PAGE. They skip rows with OFFSET,
   reading only ids from the list's index for the skipped rows, then the page's own rows.
 - One row more than a page is fetched to know whether another page exists; nothing counts
@@ -27,8 +30,10 @@ from app.extensions import db
 MAX_PAGE = 500
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # ASCII digits only: Python's \d and int() also read other scripts' digits ("١").
-CURSOR = re.compile(r"([0-9]{1,17})-([0-9]{1,10})")
+CURSOR_PART = re.compile(r"[0-9]{1,17}")
 PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+# The largest id or count a cursor may name (the databases' 32-bit integer columns).
+MAX_INTEGER = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -76,59 +81,72 @@ def numbered_page(number: int, rows: list, per_page: int) -> Page:
     return Page(rows[:per_page], number, next_args, prev_args, start=(number - 1) * per_page)
 
 
-def encode_cursor(item) -> str:
-    return f"{(item.created_at - EPOCH) // timedelta(microseconds=1)}-{item.id}"
+def encode_cursor(item, keys: tuple = ()) -> str:
+    """The cursor of a row: the values of its sort key `keys` (columns; default created_at
+    and id), times as microseconds since 1970."""
+    names = [column.key for column in keys] or ["created_at", "id"]
+    values = (getattr(item, name) for name in names)
+    return "-".join(
+        str((value - EPOCH) // timedelta(microseconds=1) if isinstance(value, datetime) else value)
+        for value in values
+    )
 
 
-def decode_cursor(value: str) -> tuple[datetime, int]:
-    """The (created_at, id) a cursor names; anything malformed is a 404."""
-    match = CURSOR.fullmatch(value)
-    if match is None or int(match.group(2)) > 2**31 - 1:
+def cursor(keys: tuple, value: str) -> sa.Tuple:
+    """The sort key a cursor names, as SQL typed like the key's columns; anything
+    malformed is a 404."""
+    parts = value.split("-")
+    if len(parts) != len(keys) or not all(CURSOR_PART.fullmatch(part) for part in parts):
         abort(404)
-    try:
-        created_at = EPOCH + timedelta(microseconds=int(match.group(1)))
-    except OverflowError:
-        abort(404)
-    return created_at, int(match.group(2))
-
-
-def cursor(model, value: str) -> sa.Tuple:
-    """The (created_at, id) a cursor names, as SQL typed like the model's columns."""
-    created_at, id = decode_cursor(value)
-    return sa.tuple_(sa.literal(created_at, model.created_at.type), sa.literal(id))
+    values = []
+    for column, part in zip(keys, parts, strict=True):
+        number = int(part)
+        if column.type.python_type is datetime:
+            try:
+                values.append(sa.literal(EPOCH + timedelta(microseconds=number), column.type))
+            except OverflowError:
+                abort(404)
+        elif number > MAX_INTEGER:
+            abort(404)
+        else:
+            values.append(sa.literal(number))
+    return sa.tuple_(*values)
 
 
 def rows_of(query: sa.Select) -> list[sa.Row]:
     return db.session.execute(query).all()
 
 
-def paginate(query: sa.Select, model, per_page: int) -> Page:
+def paginate(query: sa.Select, model, per_page: int, keys: tuple = ()) -> Page:
     """The page of `query` the request asks for: `?after=`, `?before=` or `?page=`.
 
-    `query` selects columns of `model` (its id and created_at among them), newest first by
-    (created_at, id), as an index of the table orders them.
+    `query` selects columns of `model` (its id among them, and the sort key's columns),
+    ordered by the sort key `keys` descending (default: created_at, id), as an index of the
+    table orders them. The key's last column is the model's id, so it names one row.
     """
+    keys = keys or (model.created_at, model.id)
     after, before = request.args.get("after"), request.args.get("before")
     if after is not None and before is not None:
         abort(404)
-    key = sa.tuple_(model.created_at, model.id)
+    key = sa.tuple_(*keys)
 
     if after is not None:
-        found = rows_of(query.where(key < cursor(model, after)).limit(per_page + 1))
+        found = rows_of(query.where(key < cursor(keys, after)).limit(per_page + 1))
         if not found:
             abort(404)
         items = found[:per_page]
-        newer = {"before": encode_cursor(items[0])}
-        return Page(items, None, older_than(items, len(found) > per_page), newer)
+        newer = {"before": encode_cursor(items[0], keys)}
+        return Page(items, None, next_page(items, len(found) > per_page, keys), newer)
 
     if before is not None:
-        oldest_first = query.order_by(None).order_by(model.created_at, model.id)
-        found = rows_of(oldest_first.where(key > cursor(model, before)).limit(per_page + 1))
+        reversed_order = query.order_by(None).order_by(*keys)
+        found = rows_of(reversed_order.where(key > cursor(keys, before)).limit(per_page + 1))
         if len(found) > per_page:
             items = found[:per_page][::-1]
-            return Page(items, None, older_than(items, True), {"before": encode_cursor(items[0])})
-        # Nothing newer beyond these: this is the top of the list, so show the first page
-        # (a full one), not a short page of whatever happened to be newer than the cursor.
+            newer = {"before": encode_cursor(items[0], keys)}
+            return Page(items, None, next_page(items, True, keys), newer)
+        # Nothing beyond these: this is the top of the list, so show the first page (a
+        # full one), not a short page of whatever happened to come before the cursor.
 
     number = 1 if before is not None else requested_page()
     offset = (number - 1) * per_page
@@ -140,10 +158,10 @@ def paginate(query: sa.Select, model, per_page: int) -> Page:
     else:
         rows = rows_of(query.limit(per_page + 1))
     page = numbered_page(number, rows, per_page)
-    # The older link is a cursor, so stepping on from a deep page stays cheap.
-    return replace(page, next_args=older_than(page.items, len(rows) > per_page))
+    # The next link is a cursor, so stepping on from a deep page stays cheap.
+    return replace(page, next_args=next_page(page.items, len(rows) > per_page, keys))
 
 
-def older_than(items: list, more: bool) -> dict | None:
-    """The link arguments of the page older than `items`, if there is one."""
-    return {"after": encode_cursor(items[-1])} if more else None
+def next_page(items: list, more: bool, keys: tuple) -> dict | None:
+    """The link arguments of the page after `items`, if there is one."""
+    return {"after": encode_cursor(items[-1], keys)} if more else None

@@ -48,8 +48,11 @@ SEARCHABLE = {
 }
 
 
-def search(model: type, query: str, per_page: int) -> Page:
-    """Page `?page=` of the visible `model` items holding every word of `query`, best first.
+def search(
+    model: type, query: str, per_page: int, conditions: tuple = (), keys: tuple = ()
+) -> Page:
+    """Page `?page=` of the visible `model` items holding every word of `query` (and
+    meeting `conditions`), best first, or in the order of the sort key `keys` (descending).
 
     The database's full-text engine finds the newest MAX_CANDIDATES matches and `rank`
     orders them, the same way on every database, so a search costs about the same however
@@ -62,12 +65,18 @@ def search(model: type, query: str, per_page: int) -> Page:
     if not terms:
         return numbered_page(number, [], per_page)
     backend = BACKENDS[db.engine.dialect.name]
-    statement = backend.candidates(SEARCHABLE[model]).limit(MAX_CANDIDATES)
+    statement = backend.candidates(SEARCHABLE[model]).where(*conditions).limit(MAX_CANDIDATES)
+    if keys:
+        statement = statement.add_columns(*keys)
     candidates = db.session.execute(statement, {"match": backend.match(terms)}).all()
-    ranked = rank(candidates, terms)
+    if keys:  # each row is (id, title, body, *keys)
+        ranked = [row.id for row in sorted(candidates, key=lambda row: row[3:], reverse=True)]
+    else:
+        ranked = rank(candidates, terms)
     start = (number - 1) * per_page
     ids = ranked[start : start + per_page + 1]
-    rows = db.session.execute(model.public().where(model.id.in_(ids))).all() if ids else []
+    page_rows = model.public().where(model.id.in_(ids), *conditions) if ids else None
+    rows = db.session.execute(page_rows).all() if ids else []
     by_id = {row.id: row for row in rows}
     page = numbered_page(number, [by_id[id] for id in ids if id in by_id], per_page)
     words, bodies = word_pattern(terms), {row.id: row.body for row in candidates}

@@ -1,12 +1,15 @@
 """Forms of the team's actions on feedback."""
 
+import sqlalchemy as sa
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.extensions import db
 from app.forms import no_nul, strip
-from app.models import STATUSES
+from app.models import STATUSES, Tag, tag_slug
 
 
 class StatusForm(FlaskForm):
@@ -28,3 +31,36 @@ class StatusForm(FlaskForm):
         "leave it empty for none.",
     )
     submit = SubmitField("Save status")
+
+
+def single_spaces(value):
+    """Filter: runs of white space inside a name become one space."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+class TagForm(FlaskForm):
+    name = StringField(
+        "New tag",
+        filters=[strip, single_spaces],
+        validators=[DataRequired(), Length(max=30), no_nul],
+        description="Up to 30 characters. Its address form is lower case, spaces as -.",
+    )
+    submit = SubmitField("Add tag")
+
+    def validate_name(self, field) -> None:
+        taken = sa.select(Tag.name).where(Tag.slug == tag_slug(field.data))
+        if (existing := db.session.scalar(taken)) is not None:
+            raise ValidationError(f"There is a tag “{existing}” already.")
+
+
+class ItemTagsForm(FlaskForm):
+    """The tags an item carries: each box checked is a `tags` field with a tag's name."""
+
+    tags = SelectMultipleField(
+        "Tags", widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+    submit = SubmitField("Save tags")
+
+    def __init__(self, all_tags, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.tags.choices = [SelectChoice(tag.name, tag.name) for tag in all_tags]

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.admin.forms import StatusForm
+from app.admin.forms import ItemTagsForm, StatusForm, TagForm
 from app.extensions import db, login_manager
 from app.feedback.routes import render_item
-from app.models import STATUSES, Feedback, Note, User
+from app.models import STATUSES, Feedback, FeedbackTag, Note, Tag, User
 from app.pagination import paginate
 
 bp = Blueprint("admin", __name__)
@@ -124,4 +124,53 @@ def set_status(id: int):
     else:
         db.session.commit()
         flash(f"#{id} is now “{STATUSES[item.status]}”.", "success")
+    return redirect(url_for("feedback.detail", id=id))
+
+
+@bp.route("/tags", methods=["GET", "POST"])
+def tags():
+    form = TagForm()
+    if form.validate_on_submit():
+        db.session.add(Tag(name=form.name.data))
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:  # the same tag added at the same moment
+            db.session.rollback()
+            form.name.errors.append("That tag was just added by someone else.")
+        else:
+            flash(f"Tag “{form.name.data}” added.", "success")
+            return redirect(url_for(".tags"))
+    all_tags = db.session.execute(
+        sa.select(Tag, sa.func.count(FeedbackTag.feedback_id))
+        .outerjoin(FeedbackTag, FeedbackTag.tag_id == Tag.id)
+        .group_by(Tag.id)
+        .order_by(Tag.slug)
+    ).all()
+    status = 422 if form.errors else 200
+    return render_template("admin/tags.html", form=form, tags=all_tags), status
+
+
+@bp.post("/tags/<id:id>/delete")
+def delete_tag(id: int):
+    tag = db.get_or_404(Tag, id)
+    name = tag.name
+    db.session.execute(sa.delete(FeedbackTag).where(FeedbackTag.tag_id == id))
+    db.session.delete(tag)
+    db.session.commit()
+    flash(f"Tag “{name}” deleted; no item carries it now.", "success")
+    return redirect(url_for(".tags"))
+
+
+@bp.post("/feedback/<id:id>/tags")
+def set_tags(id: int):
+    item = db.get_or_404(Feedback, id)
+    all_tags = db.session.scalars(sa.select(Tag).order_by(Tag.slug)).all()
+    form = ItemTagsForm(all_tags)
+    if not form.validate():
+        return render_item(item, tags_form=form)
+    chosen = {tag.id for tag in all_tags if tag.name in (form.tags.data or ())}
+    db.session.execute(sa.delete(FeedbackTag).where(FeedbackTag.feedback_id == id))
+    db.session.add_all(FeedbackTag(feedback_id=id, tag_id=tag_id) for tag_id in chosen)
+    db.session.commit()
+    flash(f"#{id} now carries {len(chosen)} tag{'' if len(chosen) == 1 else 's'}.", "success")
     return redirect(url_for("feedback.detail", id=id))

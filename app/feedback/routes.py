@@ -13,12 +13,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.admin.forms import StatusForm
+from app.admin.forms import ItemTagsForm, StatusForm
 from app.comments.routes import COMMENTS_PER_PAGE, comment_url
 from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
 from app.feedback.forms import CommentForm, FeedbackForm
-from app.models import Comment, Feedback, StatusChange, User, Vote, add_once
+from app.feedback.listing import SORT_LABELS, FeedbackList, tags_of
+from app.models import Comment, Feedback, StatusChange, Tag, User, Vote, add_once
 from app.pagination import Page, numbered_page, paginate, requested_page
 from app.search import search
 
@@ -27,13 +28,23 @@ bp = Blueprint("feedback", __name__)
 
 @bp.get("/")
 def index():
-    query = request.args.get("q", "").strip()
+    listing = FeedbackList.from_args(request.args)
     per_page = current_app.config["FEEDBACK_PER_PAGE"]
-    if query:
-        page = search(Feedback, query, per_page)
+    if listing.query:
+        # Best match first, unless an order was asked for.
+        keys = listing.keys if "sort" in listing.args else ()
+        conditions = listing.conditions()
+        page = search(Feedback, listing.query, per_page, conditions, keys)
     else:
-        page = paginate(Feedback.public(), Feedback, per_page)
-    return render_template("feedback/index.html", page=page, query=query)
+        page = paginate(listing.statement(), Feedback, per_page, listing.keys)
+    return render_template(
+        "feedback/index.html",
+        page=page,
+        listing=listing,
+        query=listing.query,
+        item_tags=tags_of([item.id for item in page.items]) if listing.tags else {},
+        sort_labels=SORT_LABELS,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -91,12 +102,16 @@ def detail(id: int):
 
 
 def render_item(
-    item: Feedback, status_form: StatusForm | None = None, comment_form: CommentForm | None = None
+    item: Feedback,
+    status_form: StatusForm | None = None,
+    comment_form: CommentForm | None = None,
+    tags_form: ItemTagsForm | None = None,
 ):
     """The item's page, with the `?page=` of its comments; with a refused form, the form's
     errors and what was typed, as a 422."""
     voted = current_user.is_authenticated and db.session.get(Vote, (item.id, current_user.id))
     comments = comments_page(item)
+    tags = tags_of([item.id]).get(item.id, [])
     history = db.session.scalars(
         sa.select(StatusChange)
         .where(StatusChange.feedback_id == item.id)
@@ -112,6 +127,8 @@ def render_item(
             .limit(VOTERS_SHOWN)
         ).all()
         status_form = status_form or StatusForm(status=item.status, response=item.response)
+        all_tags = db.session.scalars(sa.select(Tag).order_by(Tag.slug)).all()
+        tags_form = tags_form or ItemTagsForm(all_tags, tags=[tag.name for tag in tags])
     if current_user.is_authenticated:
         comment_form = comment_form or CommentForm()
     page = render_template(
@@ -123,8 +140,10 @@ def render_item(
         voters=voters,
         status_form=status_form,
         comment_form=comment_form,
+        tags=tags,
+        tags_form=tags_form,
     )
-    refused = any(form and form.errors for form in (status_form, comment_form))
+    refused = any(form and form.errors for form in (status_form, comment_form, tags_form))
     return page, 422 if refused else 200
 
 

@@ -1,0 +1,102 @@
+"""The feedback list's filters and orders: one definition that the list page (and later
+its feed, exports and API) reads, so they all show the same items for the same request.
+
+`?status=` one status, `?tag=` a tag's URL form, `?sort=` newest (default), top (most
+votes) or discussed (most comments), and `?q=` words to search for, combinable. Without a
+status, items merged into another (`duplicate`) are left out. Unknown values are a 400:
+an empty list would look like an answer.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort
+from werkzeug.datastructures import MultiDict
+
+from app.extensions import db
+from app.models import STATUSES, Feedback, FeedbackTag, Tag
+
+# Each order's sort key, descending; each is served by an index (see Feedback).
+SORTS = {
+    "newest": (Feedback.created_at, Feedback.id),
+    "top": (Feedback.vote_count, Feedback.id),
+    "discussed": (Feedback.comment_count, Feedback.id),
+}
+SORT_LABELS = {"newest": "Newest", "top": "Most voted", "discussed": "Most discussed"}
+
+
+@dataclass(frozen=True)
+class FeedbackList:
+    status: str | None = None
+    tag: Tag | None = None
+    sort: str = "newest"
+    query: str = ""
+    tags: tuple[Tag, ...] = ()  # every tag, for the page's filter menu
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> "FeedbackList":
+        """The list a request's query string asks for; a 400 naming any unknown value."""
+        status = args.get("status", "").strip() or None
+        if status is not None and status not in STATUSES:
+            abort(400, f"There is no status “{status}”; use one of {', '.join(STATUSES)}.")
+        sort = args.get("sort", "").strip() or "newest"
+        if sort not in SORTS:
+            abort(400, f"There is no order “{sort}”; use one of {', '.join(SORTS)}.")
+        tags = tuple(db.session.scalars(sa.select(Tag).order_by(Tag.slug)))
+        slug = args.get("tag", "").strip() or None
+        tag = next((tag for tag in tags if tag.slug == slug), None)
+        if slug is not None and tag is None:
+            abort(400, f"There is no tag “{slug}”.")
+        query = args.get("q", "").strip()
+        return cls(status=status, tag=tag, sort=sort, query=query, tags=tags)
+
+    @property
+    def keys(self) -> tuple:
+        return SORTS[self.sort]
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        """What the filters ask of an item, on top of being shown to everyone."""
+        if self.status is None:
+            conditions = [Feedback.status != "duplicate"]
+        else:
+            conditions = [Feedback.status == self.status]
+        if self.tag is not None:
+            tagged = sa.select(FeedbackTag.feedback_id).where(FeedbackTag.tag_id == self.tag.id)
+            conditions.append(Feedback.id.in_(tagged))
+        return conditions
+
+    def statement(self) -> sa.Select:
+        """The cards of the list, in its order."""
+        return (
+            Feedback.public()
+            .where(*self.conditions())
+            .order_by(None)
+            .order_by(*(column.desc() for column in self.keys))
+        )
+
+    @property
+    def args(self) -> dict:
+        """The query arguments that ask for this list (what links to its pages carry)."""
+        values = {
+            "q": self.query,
+            "status": self.status,
+            "tag": self.tag.slug if self.tag else None,
+            "sort": None if self.sort == "newest" else self.sort,
+        }
+        return {name: value for name, value in values.items() if value}
+
+
+def tags_of(ids: list[int]) -> dict[int, list[Tag]]:
+    """The tags of the items `ids`, by item id, in one statement."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(FeedbackTag.feedback_id, Tag)
+        .join(Tag, Tag.id == FeedbackTag.tag_id)
+        .where(FeedbackTag.feedback_id.in_(ids))
+        .order_by(Tag.slug)
+    )
+    found: dict[int, list[Tag]] = {}
+    for item_id, tag in rows:
+        found.setdefault(item_id, []).append(tag)
+    return found
