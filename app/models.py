@@ -180,6 +180,8 @@ class Feedback(db.Model):
     # The team's public answer (Markdown), and when it was given.
     response: Mapped[str | None] = mapped_column(sa.Text)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The original this item was merged into (its status is then "duplicate").
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("feedback.id"), index=True)
 
     author: Mapped[User | None] = relationship(back_populates="feedback", lazy="raise")
 
@@ -222,6 +224,44 @@ class Feedback(db.Model):
         return (
             db.session.scalar(sa.select(cls.id).where(cls.id == id).with_for_update()) is not None
         )
+
+    def delete(self) -> None:
+        """Delete the item, with its votes, comments and history. Items merged into it are
+        reopened: their link would lead nowhere. The caller commits."""
+        db.session.execute(
+            sa.update(Feedback)
+            .where(Feedback.duplicate_of_id == self.id)
+            .values(duplicate_of_id=None, status="open")
+        )
+        db.session.delete(self)
+
+    def merge_into(self, original: Feedback, by: User) -> None:
+        """Make this item a duplicate of `original` and move its votes there: a member who
+        voted for both keeps one vote. The caller has checked that `original` is neither
+        this item nor a duplicate (so no loop can form), and commits."""
+        for id in sorted((self.id, original.id)):  # one order, so merges never deadlock
+            Feedback.lock(id)
+        theirs = sa.select(Vote.user_id).where(Vote.feedback_id == original.id)
+        moved = sa.select(sa.literal(original.id), Vote.user_id, Vote.created_at).where(
+            Vote.feedback_id == self.id, Vote.user_id.not_in(theirs)
+        )
+        db.session.execute(
+            sa.insert(Vote).from_select(["feedback_id", "user_id", "created_at"], moved)
+        )
+        db.session.execute(sa.delete(Vote).where(Vote.feedback_id == self.id))
+        counted = (
+            sa.select(sa.func.count())
+            .select_from(Vote)
+            .where(Vote.feedback_id == original.id)
+            .scalar_subquery()
+        )
+        db.session.execute(
+            sa.update(Feedback).where(Feedback.id == original.id).values(vote_count=counted)
+        )
+        self.vote_count = 0
+        self.duplicate_of_id = original.id
+        self.set_status("duplicate", self.response, by=by)
+        db.session.refresh(original)
 
     def set_status(self, status: str, response: str | None, by: User) -> StatusChange | None:
         """Set the status and the team's response, and keep the change in the item's history;

@@ -371,6 +371,7 @@ def test_an_item_page_reads_what_it_shows_once(app, client, sql_statements):
         "feedback",
         "comments",
         "feedback_tags",
+        "feedback",  # what was merged into it
         "status_changes",
     ]
 

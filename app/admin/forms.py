@@ -2,14 +2,21 @@
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
 from app.forms import no_nul, strip
-from app.models import STATUSES, Tag, tag_slug
+from app.models import STATUSES, Feedback, Tag, tag_slug
 
 
 class StatusForm(FlaskForm):
@@ -48,6 +55,8 @@ class TagForm(FlaskForm):
     submit = SubmitField("Add tag")
 
     def validate_name(self, field) -> None:
+        if field.errors:
+            return  # a NUL, say, which must not reach the database
         taken = sa.select(Tag.name).where(Tag.slug == tag_slug(field.data))
         if (existing := db.session.scalar(taken)) is not None:
             raise ValidationError(f"There is a tag “{existing}” already.")
@@ -64,3 +73,38 @@ class ItemTagsForm(FlaskForm):
     def __init__(self, all_tags, **kwargs) -> None:
         super().__init__(**kwargs)
         self.tags.choices = [SelectChoice(tag.name, tag.name) for tag in all_tags]
+
+
+class MergeForm(FlaskForm):
+    """Merge an item into the original it repeats. Refuses what would lose the thread: the
+    item itself, an item already merged (so no loop can form), and a hidden one."""
+
+    into = IntegerField(
+        "Merge into item #",
+        validators=[InputRequired("Give the number of the original item.")],
+        description="This item becomes a duplicate of it, and its votes move there.",
+    )
+    submit = SubmitField("Merge")
+
+    def __init__(self, item: Feedback, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.item = item
+        self.original: Feedback | None = None
+
+    def validate_into(self, field) -> None:
+        if field.data is None:
+            return  # not a number: the field's own error says so
+        if self.item.duplicate_of_id is not None:
+            raise ValidationError(f"This item is merged into #{self.item.duplicate_of_id} already.")
+        if field.data == self.item.id:
+            raise ValidationError("An item cannot be merged into itself.")
+        original = db.session.get(Feedback, field.data) if 0 < field.data < 2**31 else None
+        if original is None or original.hidden:
+            raise ValidationError(f"There is no item #{field.data} to merge into.")
+        if original.status == "duplicate":
+            target = original.duplicate_of_id
+            raise ValidationError(
+                f"#{field.data} is itself a duplicate; merge into the original"
+                + (f", #{target}." if target else ".")
+            )
+        self.original = original

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.admin.forms import ItemTagsForm, StatusForm, TagForm
+from app.admin.forms import ItemTagsForm, MergeForm, StatusForm, TagForm
 from app.extensions import db, login_manager
 from app.feedback.routes import render_item
 from app.models import STATUSES, Feedback, FeedbackTag, Note, Tag, User
@@ -97,7 +97,9 @@ def moderate(kind: str, id: int, action: str):
     item = db.get_or_404(MODELS[kind], id)
     if kind == "notes" and not item.is_public:
         abort(404)
-    if action == "delete":
+    if action == "delete" and kind == "feedback":
+        item.delete()  # reopens what was merged into it
+    elif action == "delete":
         db.session.delete(item)
     else:
         item.hidden = action == "hide"
@@ -174,3 +176,15 @@ def set_tags(id: int):
     db.session.commit()
     flash(f"#{id} now carries {len(chosen)} tag{'' if len(chosen) == 1 else 's'}.", "success")
     return redirect(url_for("feedback.detail", id=id))
+
+
+@bp.post("/feedback/<id:id>/merge")
+def merge(id: int):
+    item = db.get_or_404(Feedback, id)
+    form = MergeForm(item)
+    if not form.validate():
+        return render_item(item, merge_form=form)
+    item.merge_into(form.original, by=current_user)
+    db.session.commit()
+    flash(f"#{id} is merged into #{form.original.id}; its votes went along.", "success")
+    return redirect(url_for("feedback.detail", id=form.original.id))

@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.admin.forms import ItemTagsForm, StatusForm
+from app.admin.forms import ItemTagsForm, MergeForm, StatusForm
 from app.comments.routes import COMMENTS_PER_PAGE, comment_url
 from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
@@ -106,12 +106,18 @@ def render_item(
     status_form: StatusForm | None = None,
     comment_form: CommentForm | None = None,
     tags_form: ItemTagsForm | None = None,
+    merge_form: MergeForm | None = None,
 ):
     """The item's page, with the `?page=` of its comments; with a refused form, the form's
     errors and what was typed, as a 422."""
     voted = current_user.is_authenticated and db.session.get(Vote, (item.id, current_user.id))
     comments = comments_page(item)
     tags = tags_of([item.id]).get(item.id, [])
+    merged_from = db.session.scalars(
+        sa.select(Feedback.id)
+        .where(Feedback.duplicate_of_id == item.id, Feedback.shown_to_everyone())
+        .order_by(Feedback.id)
+    ).all()
     history = db.session.scalars(
         sa.select(StatusChange)
         .where(StatusChange.feedback_id == item.id)
@@ -129,6 +135,8 @@ def render_item(
         status_form = status_form or StatusForm(status=item.status, response=item.response)
         all_tags = db.session.scalars(sa.select(Tag).order_by(Tag.slug)).all()
         tags_form = tags_form or ItemTagsForm(all_tags, tags=[tag.name for tag in tags])
+        if item.duplicate_of_id is None:
+            merge_form = merge_form or MergeForm(item)
     if current_user.is_authenticated:
         comment_form = comment_form or CommentForm()
     page = render_template(
@@ -142,8 +150,11 @@ def render_item(
         comment_form=comment_form,
         tags=tags,
         tags_form=tags_form,
+        merged_from=merged_from,
+        merge_form=merge_form,
     )
-    refused = any(form and form.errors for form in (status_form, comment_form, tags_form))
+    forms = (status_form, comment_form, tags_form, merge_form)
+    refused = any(form and form.errors for form in forms)
     return page, 422 if refused else 200
 
 
@@ -188,7 +199,9 @@ def wants_json() -> bool:
 
 @bp.post("/<id:id>/vote")
 def vote(id: int):
-    get_item(id)
+    item = get_item(id)
+    if item.duplicate_of_id is not None:
+        abort(409, f"This item was merged into #{item.duplicate_of_id}: vote for that one.")
     if not current_user.is_authenticated:
         if wants_json():
             abort(401)

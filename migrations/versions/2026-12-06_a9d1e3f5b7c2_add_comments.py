@@ -55,6 +55,5 @@ def upgrade():
 
 def downgrade():
     op.drop_column("feedback", "comment_count")
-    op.drop_index("ix_comments_author_recent", table_name="comments")
-    op.drop_index("ix_comments_feedback_list", table_name="comments")
+    # Its indexes go with it: MariaDB will not drop one a foreign key needs first.
     op.drop_table("comments")

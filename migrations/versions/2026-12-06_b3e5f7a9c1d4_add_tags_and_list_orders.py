@@ -60,6 +60,6 @@ def upgrade():
 def downgrade():
     for name in reversed(ORDERS):
         op.drop_index(name, table_name="feedback")
-    op.drop_index("ix_feedback_tags_tag", table_name="feedback_tags")
+    # Its indexes go with it: MariaDB will not drop one a foreign key needs first.
     op.drop_table("feedback_tags")
     op.drop_table("tags")

@@ -48,5 +48,5 @@ def upgrade():
 
 def downgrade():
     op.drop_column("feedback", "vote_count")
-    op.drop_index("ix_votes_user_id", table_name="votes")
+    # Its indexes go with it: MariaDB will not drop one a foreign key needs first.
     op.drop_table("votes")

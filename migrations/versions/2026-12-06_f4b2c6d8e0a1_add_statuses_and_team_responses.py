@@ -38,7 +38,7 @@ def upgrade():
             "feedback",
             sa.Column("status", sa.String(length=12), server_default="open", nullable=False),
         )
-        op.create_check_constraint("ck_feedback_status", "feedback", STATUS_CHECK)
+        op.create_check_constraint(op.f("ck_feedback_status"), "feedback", STATUS_CHECK)
     op.add_column("feedback", sa.Column("status_changed_at", UTC_DATETIME, nullable=True))
     op.add_column("feedback", sa.Column("response", sa.Text(), nullable=True))
     op.add_column("feedback", sa.Column("responded_at", UTC_DATETIME, nullable=True))
@@ -75,12 +75,11 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index("ix_status_changes_feedback", table_name="status_changes")
-    op.drop_index("ix_status_changes_changed_by_id", table_name="status_changes")
+    # Its indexes go with it: MariaDB will not drop one a foreign key needs first.
     op.drop_table("status_changes")
     op.drop_column("feedback", "responded_at")
     op.drop_column("feedback", "response")
     op.drop_column("feedback", "status_changed_at")
     if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint("ck_feedback_status", "feedback", type_="check")
+        op.drop_constraint(op.f("ck_feedback_status"), "feedback", type_="check")
     op.drop_column("feedback", "status")
