@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -140,6 +143,15 @@ STATUSES = {
 STATUS_CHECK = "status IN ({})".format(", ".join(f"'{status}'" for status in STATUSES))
 
 
+# How long the manage link of anonymous feedback lets its sender edit it (withdrawing
+# it works for as long as it exists).
+MANAGE_EDIT_WINDOW = timedelta(days=7)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class Feedback(db.Model):
     __tablename__ = "feedback"
     # Lists are newest first; the id breaks ties between equal timestamps. The public list
@@ -180,6 +192,8 @@ class Feedback(db.Model):
     # The team's public answer (Markdown), and when it was given.
     response: Mapped[str | None] = mapped_column(sa.Text)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SHA-256 of the secret in the link an anonymous visitor gets to edit or withdraw it.
+    manage_token_hash: Mapped[str | None] = mapped_column(sa.String(64))
     # The original this item was merged into (its status is then "duplicate").
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("feedback.id"), index=True)
 
@@ -224,6 +238,21 @@ class Feedback(db.Model):
         return (
             db.session.scalar(sa.select(cls.id).where(cls.id == id).with_for_update()) is not None
         )
+
+    def new_manage_token(self) -> str:
+        """A new secret for the item's manage link; only its hash is kept."""
+        token = secrets.token_urlsafe(32)
+        self.manage_token_hash = token_hash(token)
+        return token
+
+    def is_managed_by(self, token: str) -> bool:
+        return self.manage_token_hash is not None and hmac.compare_digest(
+            self.manage_token_hash, token_hash(token)
+        )
+
+    @property
+    def editable_until(self) -> datetime:
+        return self.created_at + MANAGE_EDIT_WINDOW
 
     def delete(self) -> None:
         """Delete the item, with its votes, comments and history. Items merged into it are

@@ -19,13 +19,22 @@ def form_shown_at() -> str:
     return form_signer().sign("feedback").decode()
 
 
-class FeedbackForm(SubmitOnceForm):
+class FeedbackWordsForm(FlaskForm):
+    """What the visitor wrote: the name and message, with their rules."""
+
     name = StringField(
         "Your name", filters=[strip], validators=[DataRequired(), Length(max=80), no_nul]
     )
     message = TextAreaField(
         "Message", filters=[strip], validators=[DataRequired(), Length(max=5000), no_nul]
     )
+
+
+class EditFeedbackForm(FeedbackWordsForm):
+    submit = SubmitField("Save changes")
+
+
+class FeedbackForm(FeedbackWordsForm, SubmitOnceForm):
     # Spam traps for robots, invisible to people: a field to leave empty, and the signed
     # time the form was shown (see FEEDBACK_MIN_SECONDS).
     website = StringField(

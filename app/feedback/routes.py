@@ -12,14 +12,15 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.admin.forms import ItemTagsForm, MergeForm, StatusForm
 from app.comments.routes import COMMENTS_PER_PAGE, comment_url
 from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
-from app.feedback.forms import CommentForm, FeedbackForm
+from app.feedback.forms import CommentForm, EditFeedbackForm, FeedbackForm
 from app.feedback.listing import SORT_LABELS, FeedbackList, tags_of
-from app.models import Comment, Feedback, StatusChange, Tag, User, Vote, add_once
+from app.models import Comment, Feedback, StatusChange, Tag, User, Vote, add_once, utcnow
 from app.pagination import Page, numbered_page, paginate, requested_page
 from app.search import search
 
@@ -63,25 +64,37 @@ def new():
     if current_user.is_authenticated and not form.is_submitted():
         form.name.data = current_user.username
     if form.validate_on_submit():
-        held = current_app.config["FEEDBACK_MODERATION"] and not current_user.is_authenticated
-        item, created = add_once(
-            Feedback(
-                name=form.name.data,
-                message=form.message.data,
-                author_id=current_user.id if current_user.is_authenticated else None,
-                hidden=held,
-                pending=held,
-                submission_id=form.submission_id.data,
-            )
+        anonymous = not current_user.is_authenticated
+        held = current_app.config["FEEDBACK_MODERATION"] and anonymous
+        posted = Feedback(
+            name=form.name.data,
+            message=form.message.data,
+            author_id=None if anonymous else current_user.id,
+            hidden=held,
+            pending=held,
+            submission_id=form.submission_id.data,
         )
+        token = posted.new_manage_token() if anonymous else None
+        item, created = add_once(posted)
         db.session.commit()
         if held:
             flash("Thank you! Your feedback will appear once a moderator approves it.", "info")
-            return redirect(url_for(".index"))
-        if created:
+        elif created:
             flash("Thank you, your feedback is posted.", "success")
+        if created and token:
+            link = url_for(".manage", id=item.id, token=token, _external=True)
+            flash(MANAGE_LINK_MESSAGE % {"link": link}, "manage")
+        if held:
+            return redirect(url_for(".index"))
         return redirect(url_for(".detail", id=item.id))
     return render_template("feedback/new.html", form=form), 422 if form.is_submitted() else 200
+
+
+# Shown once, after an anonymous post: only a hash of the token is kept.
+MANAGE_LINK_MESSAGE = Markup(
+    "Keep this private link: with it you can edit your feedback for 7 days, or withdraw it "
+    'at any time. It is shown only this once. <a href="%(link)s">%(link)s</a>'
+)
 
 
 def get_item(id: int) -> Feedback:
@@ -218,3 +231,57 @@ def vote(id: int):
         return {"votes": votes, "voted": choice == "1"}
     flash("Your vote is counted." if choice == "1" else "Your vote is withdrawn.", "success")
     return redirect(url_for(".detail", id=id))
+
+
+def managed_item(id: int, token: str) -> Feedback:
+    """The item a manage link names; a wrong token is a 404, like an unknown item."""
+    item = db.session.get(Feedback, id)
+    if item is None or not item.is_managed_by(token):
+        abort(404)
+    return item
+
+
+# A guessed token is a 404, and guessing is limited like logging in.
+manage_limit = limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN"],
+    deduct_when=lambda response: response.status_code == 404,
+)
+
+
+@bp.after_request
+def keep_manage_links_private(response):
+    """The manage pages' address holds the secret: never send it on, never cache it."""
+    if request.endpoint in ("feedback.manage", "feedback.withdraw"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<id:id>/manage/<token>", methods=["GET", "POST"])
+@manage_limit
+def manage(id: int, token: str):
+    item = managed_item(id, token)
+    editable = utcnow() < item.editable_until
+    form = EditFeedbackForm(obj=item)
+    if form.is_submitted() and not editable:
+        abort(
+            403, "Feedback can be edited for 7 days after it was posted; you can still withdraw it."
+        )
+    if form.validate_on_submit():
+        item.name, item.message = form.name.data, form.message.data
+        db.session.commit()
+        flash("Your changes are saved.", "success")
+        return redirect(url_for(".manage", id=id, token=token))
+    page = render_template(
+        "feedback/manage.html", item=item, form=form, token=token, editable=editable
+    )
+    return page, 422 if form.errors else 200
+
+
+@bp.post("/<id:id>/manage/<token>/withdraw")
+@manage_limit
+def withdraw(id: int, token: str):
+    managed_item(id, token).delete()
+    db.session.commit()
+    flash("Your feedback is withdrawn: it is deleted, with its votes and comments.", "success")
+    return redirect(url_for(".index"))
