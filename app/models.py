@@ -256,11 +256,16 @@ class Feedback(db.Model):
 
     def delete(self) -> None:
         """Delete the item, with its votes, comments and history. Items merged into it are
-        reopened: their link would lead nowhere. The caller commits."""
+        reopened and notes made from it unlinked: the links would lead nowhere (they have
+        no ON DELETE action, see the "add duplicate links" revision). The caller commits."""
         db.session.execute(
             sa.update(Feedback)
             .where(Feedback.duplicate_of_id == self.id)
             .values(duplicate_of_id=None, status="open")
+        )
+        # Notes made from it stay their authors', quoting it.
+        db.session.execute(
+            sa.update(Note).where(Note.feedback_id == self.id).values(feedback_id=None)
         )
         db.session.delete(self)
 
@@ -346,6 +351,8 @@ class Note(db.Model):
         sa.Index("ix_notes_author_list", "author_id", "created_at", "id"),
         # Moderators list public notes, hidden or not.
         sa.Index("ix_notes_moderation_list", "visibility", "created_at", "id"),
+        # A member's notes about a feedback item.
+        sa.Index("ix_notes_feedback", "feedback_id", "author_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -358,6 +365,8 @@ class Note(db.Model):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     submission_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    # The feedback item the note was made from, if any (see Feedback.delete).
+    feedback_id: Mapped[int | None] = mapped_column(sa.ForeignKey("feedback.id"))
 
     author: Mapped[User] = relationship(back_populates="notes", lazy="raise")
 

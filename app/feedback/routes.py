@@ -20,7 +20,17 @@ from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
 from app.feedback.forms import CommentForm, EditFeedbackForm, FeedbackForm
 from app.feedback.listing import SORT_LABELS, FeedbackList, tags_of
-from app.models import Comment, Feedback, StatusChange, Tag, User, Vote, add_once, utcnow
+from app.models import (
+    Comment,
+    Feedback,
+    Note,
+    StatusChange,
+    Tag,
+    User,
+    Vote,
+    add_once,
+    utcnow,
+)
 from app.pagination import Page, numbered_page, paginate, requested_page
 from app.search import search
 
@@ -126,6 +136,13 @@ def render_item(
     voted = current_user.is_authenticated and db.session.get(Vote, (item.id, current_user.id))
     comments = comments_page(item)
     tags = tags_of([item.id]).get(item.id, [])
+    my_notes = []
+    if current_user.is_authenticated:  # a member's own notes about it, nobody else's
+        my_notes = db.session.execute(
+            sa.select(Note.id, Note.title)
+            .where(Note.feedback_id == item.id, Note.author_id == current_user.id)
+            .order_by(Note.created_at, Note.id)
+        ).all()
     merged_from = db.session.scalars(
         sa.select(Feedback.id)
         .where(Feedback.duplicate_of_id == item.id, Feedback.shown_to_everyone())
@@ -165,6 +182,7 @@ def render_item(
         tags_form=tags_form,
         merged_from=merged_from,
         merge_form=merge_form,
+        my_notes=my_notes,
     )
     forms = (status_form, comment_form, tags_form, merge_form)
     refused = any(form and form.errors for form in forms)
@@ -231,6 +249,34 @@ def vote(id: int):
         return {"votes": votes, "voted": choice == "1"}
     flash("Your vote is counted." if choice == "1" else "Your vote is withdrawn.", "success")
     return redirect(url_for(".detail", id=id))
+
+
+@bp.post("/<id:id>/notes")
+def make_note(id: int):
+    """A private note for the member that quotes the item and links back; its edit page."""
+    item = get_item(id)
+    if not current_user.is_authenticated:
+        flash("Log in to keep notes; you will come back to the item.", "info")
+        return redirect(url_for("auth.login", next=url_for(".detail", id=id)))
+    note = Note(
+        title=f"Notes on feedback #{id} from {item.name}"[:120],
+        content=quoted(item),
+        visibility="private",
+        author_id=current_user.id,
+        feedback_id=id,
+    )
+    db.session.add(note)
+    db.session.commit()
+    flash("A private note quoting the feedback is ready: add your thoughts.", "success")
+    return redirect(url_for("notes.edit", id=note.id))
+
+
+def quoted(item: Feedback) -> str:
+    """The item's message as a Markdown quote, then a link back to it."""
+    quote = "\n".join(f"> {line}" if line else ">" for line in item.message.splitlines())
+    name = item.name.replace("[", "\\[").replace("]", "\\]")
+    link = url_for(".detail", id=item.id)
+    return f"{quote}\n\n— [Feedback #{item.id} from {name}]({link})\n\n"
 
 
 def managed_item(id: int, token: str) -> Feedback:

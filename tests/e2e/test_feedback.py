@@ -43,7 +43,7 @@ def test_visitor_leaves_feedback_and_pages_through_the_list(server, page):
     page.get_by_label("Message", exact=True).fill("The board works in my browser.")
     page.get_by_role("button", name="Post feedback").click()
 
-    expect(page.get_by_role("status")).to_have_text(POSTED)
+    expect(page.locator(".flash-success")).to_have_text(POSTED)
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback from Ada Lovelace")
     expect(page.locator(".message")).to_have_text("The board works in my browser.")
 
@@ -141,7 +141,7 @@ def test_invalid_feedback_shows_inline_errors_and_keeps_the_input(server, page):
     message.fill(too_long[:5000])
     expect(page.locator(".counter")).not_to_have_class(re.compile("counter-over"))
     assert post(page, "Post feedback", "/feedback/new").status == 302
-    expect(page.get_by_role("status")).to_have_text(POSTED)
+    expect(page.locator(".flash-success")).to_have_text(POSTED)
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback from Grace Hopper")
 
 
@@ -171,3 +171,29 @@ def test_invalid_registration_shows_inline_errors_and_keeps_the_input(server, pa
     expect(username).to_have_value("a!")
     expect(email).to_have_value("not an address")
     expect(password).to_have_value("")
+
+
+def test_visitor_keeps_the_manage_link_edits_and_withdraws(server, page):
+    page.goto("/feedback/new")
+    page.get_by_label("Your name", exact=True).fill("Ada")
+    page.get_by_label("Message", exact=True).fill("Pleese add a dark mode")
+    page.get_by_role("button", name="Post feedback").click()
+    expect(page.locator(".flash-manage")).to_contain_text("Keep this private link")
+    link = page.locator(".flash-manage a")
+    url = link.get_attribute("href")
+    assert re.fullmatch(rf"{server.url}/feedback/\d+/manage/[\w-]{{43}}", url)
+
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your feedback")
+    page.get_by_label("Message", exact=True).fill("Please add a dark mode")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_have_text("Your changes are saved.")
+    page.get_by_role("link", name="shown on the board").click()
+    expect(page.locator(".message")).to_have_text("Please add a dark mode")
+
+    page.goto(url)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Withdraw my feedback").click()
+    expect(page).to_have_url(f"{server.url}/feedback/")
+    expect(page.get_by_role("status")).to_contain_text("Your feedback is withdrawn")
+    assert page.goto(url).status == 404

@@ -72,7 +72,7 @@ def test_visitor_leaves_feedback_with_the_keyboard_only(server, page):
     assert (submit["tag"], submit["text"]) == ("input", "Post feedback")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("status")).to_have_text("Thank you, your feedback is posted.")
+    expect(page.locator(".flash-success")).to_have_text("Thank you, your feedback is posted.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback from Kim Keyboard")
     expect(page.locator(".message")).to_have_text("Sent without touching the mouse.")
 
