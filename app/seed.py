@@ -2,7 +2,9 @@
 
 Rows are generated in chunks and inserted with executemany (COPY on PostgreSQL), inside
 one transaction per table, so a million feedback items take well under two minutes.
-Times increase with ids, as on a real board, spread over the year before `now`.
+Times increase with ids, as on a real board, spread over the year before `now`. Some
+items get a status, votes and comments from the demo members, and tags; each item's
+vote_count and comment_count match the rows stored for it.
 """
 
 import random
@@ -13,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Feedback, Note, User
+from app.models import Comment, Feedback, FeedbackTag, Note, Tag, User, Vote
 
 CHUNK = 10_000
 DEMO_PASSWORD = "corkboard-demo"  # noqa: S105 - published on purpose, for demo members
@@ -53,6 +55,18 @@ WORDS = (
     "travel train station recipe butter flour sugar meeting agenda action owner deadline "
     "database index query cursor page search snippet browser phone layout colour contrast"
 ).split()
+
+
+# Where seeded items stand: most are open, as on a real board.
+STATUS_WEIGHTS = {
+    "open": 80, "under_review": 5, "planned": 5, "in_progress": 3, "done": 5, "declined": 2,
+}  # fmt: skip
+DEMO_TAGS = ("Mobile", "Performance", "Accessibility", "Search", "Notes", "Dark mode")
+COMMENTS = (
+    "Same here.|+1, this would help our team.|We are looking into it.|Any news on this?|"
+    "Works for me on Firefox.|Could you share a screenshot?|This is **really** needed.|"
+    "Fixed in the latest release, I think.|Related to the search work, maybe."
+).split("|")
 
 
 def person(rng: random.Random) -> str:
@@ -122,15 +136,69 @@ def seed_users(count: int, rng: random.Random, now: datetime) -> list[int]:
 
 def feedback_rows(count: int, rng: random.Random, now: datetime, user_ids: list[int]):
     at = spread(count, now)
+    statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
     for i in range(count):
         signed_in = user_ids and rng.random() < 0.1
+        status = rng.choices(statuses, weights)[0]
+        # A few items draw many votes and comments; most draw none (counts fit the members).
+        votes = min(int(rng.paretovariate(1.2)) - 1, len(user_ids)) if rng.random() < 0.2 else 0
+        comments = (
+            min(int(rng.paretovariate(1.5)) - 1, 20) if user_ids and rng.random() < 0.1 else 0
+        )
         yield {
             "name": person(rng),
             "message": feedback_message(rng),
             "created_at": at(i),
             "author_id": rng.choice(user_ids) if signed_in else None,
             "hidden": rng.random() < 0.01,
+            "status": status,
+            "status_changed_at": None if status == "open" else min(now, at(i) + timedelta(days=3)),
+            "vote_count": votes,
+            "comment_count": comments,
         }
+
+
+def seeded_items(first_id: int) -> list[sa.Row]:
+    """(id, created_at, vote_count, comment_count) of the items stored after `first_id`."""
+    return db.session.execute(
+        sa.select(Feedback.id, Feedback.created_at, Feedback.vote_count, Feedback.comment_count)
+        .where(Feedback.id > first_id)
+        .order_by(Feedback.id)
+    ).all()
+
+
+def vote_rows(items: list[sa.Row], rng: random.Random, user_ids: list[int]):
+    for item in items:
+        for user_id in rng.sample(user_ids, item.vote_count):
+            yield {"feedback_id": item.id, "user_id": user_id, "created_at": item.created_at}
+
+
+def comment_rows(items: list[sa.Row], rng: random.Random, user_ids: list[int]):
+    for item in items:
+        for n in range(item.comment_count):
+            at = item.created_at + timedelta(hours=n + 1)
+            yield {
+                "feedback_id": item.id,
+                "author_id": rng.choice(user_ids),
+                "body": rng.choice(COMMENTS),
+                "created_at": at,
+                "updated_at": at,
+            }
+
+
+def demo_tags() -> list[int]:
+    """The ids of the demo tags, added where missing."""
+    existing = set(db.session.scalars(sa.select(Tag.name).where(Tag.name.in_(DEMO_TAGS))))
+    db.session.add_all(Tag(name=name) for name in DEMO_TAGS if name not in existing)
+    db.session.flush()
+    return list(db.session.scalars(sa.select(Tag.id).where(Tag.name.in_(DEMO_TAGS))))
+
+
+def tag_rows(items: list[sa.Row], rng: random.Random, tag_ids: list[int]):
+    for item in items:
+        if rng.random() < 0.1:
+            for tag_id in rng.sample(tag_ids, rng.randint(1, 2)):
+                yield {"feedback_id": item.id, "tag_id": tag_id}
 
 
 def note_rows(count: int, rng: random.Random, now: datetime, user_ids: list[int]):
@@ -179,6 +247,10 @@ def copy_rows(connection, table: sa.Table, rows: Iterator[dict], progress) -> No
             progress(len(chunk))
 
 
+def uncounted(rows: int) -> None:
+    """The progress bar counts feedback and notes only."""
+
+
 def seed(
     *,
     feedback: int,
@@ -199,5 +271,12 @@ def seed(
     if notes and not users:
         raise ValueError("notes need at least one member: pass --users")
     user_ids = seed_users(users, rng, now)
+    first_id = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Feedback.id), 0)))
     insert_rows(Feedback, feedback_rows(feedback, rng, now, user_ids), progress)
+    items = seeded_items(first_id)
+    engaged = [item for item in items if item.vote_count or item.comment_count]
+    insert_rows(Vote, vote_rows(engaged, rng, user_ids), uncounted)
+    insert_rows(Comment, comment_rows(engaged, rng, user_ids), uncounted)
+    if items:
+        insert_rows(FeedbackTag, tag_rows(items, rng, demo_tags()), uncounted)
     insert_rows(Note, note_rows(notes, rng, now, user_ids), progress)

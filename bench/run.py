@@ -36,6 +36,11 @@ LIST_PAGES = (
     "/feedback/ page 1",
     "/feedback/?page=500",
     "deep rel=next step",
+    "/feedback/?sort=top",
+    "deep sort=top step",
+    "/feedback/?status=planned",
+    "/feedback/?tag=mobile",
+    "/roadmap",
     "/notes/ page 1",
     "search",
 )
@@ -253,6 +258,7 @@ def in_process_app(env: dict):
 def pages(app) -> dict[str, str]:
     """Page name -> path; the deep step and the detail page depend on the data."""
     from app.extensions import db
+    from app.feedback.listing import SORTS, FeedbackList
     from app.models import Feedback
     from app.pagination import encode_cursor
 
@@ -260,6 +266,8 @@ def pages(app) -> dict[str, str]:
         visible = Feedback.public()
         total = db.session.scalar(sa.select(sa.func.count()).select_from(visible.subquery()))
         deep = db.session.execute(visible.offset(max(total - 100, 0)).limit(1)).one()
+        top = FeedbackList(sort="top").statement()
+        deep_top = db.session.execute(top.offset(max(total - 100, 0)).limit(1)).one()
         middle = db.session.execute(visible.offset(total // 2).limit(1)).one()
         full_pages = total // app.config["FEEDBACK_PER_PAGE"]
         paths = {
@@ -269,6 +277,13 @@ def pages(app) -> dict[str, str]:
             # flatter the small board's figure).
             "/feedback/?page=500": f"/feedback/?page={max(1, min(500, full_pages - 1))}",
             "deep rel=next step": f"/feedback/?after={encode_cursor(deep)}",
+            "/feedback/?sort=top": "/feedback/?sort=top",
+            "deep sort=top step": (
+                f"/feedback/?sort=top&after={encode_cursor(deep_top, SORTS['top'])}"
+            ),
+            "/feedback/?status=planned": "/feedback/?status=planned",
+            "/feedback/?tag=mobile": "/feedback/?tag=mobile",
+            "/roadmap": "/roadmap",
             "/feedback/<id>": f"/feedback/{middle.id}",
             "/notes/ page 1": "/notes/",
             "search": "/feedback/?q=garden+coffee",

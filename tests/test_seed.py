@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Feedback, Note, User
+from app.models import Comment, Feedback, FeedbackTag, Note, User, Vote
 from tests.conftest import PASSWORD, delete_all_rows
 
 DEMO_PASSWORD = "corkboard-demo"
@@ -151,3 +151,21 @@ def test_seeding_leaves_the_planner_up_to_date(app):
     seed(app, "--feedback", "300", "--notes", "0", "--users", "0")
     with app.app_context(), db.engine.connect() as connection:
         assert planner_knows_the_rows(connection)
+
+
+def test_seeded_counts_match_the_votes_and_comments_stored(app):
+    seed(app, "--feedback", "2000", "--notes", "0", "--users", "30")
+    with app.app_context():
+        for model, count in ((Vote, Feedback.vote_count), (Comment, Feedback.comment_count)):
+            stored = (
+                sa.select(sa.func.count())
+                .where(model.feedback_id == Feedback.id)
+                .correlate(Feedback)
+                .scalar_subquery()
+            )
+            drifted = sa.select(sa.func.count()).where(count != stored)
+            assert db.session.scalar(drifted) == 0
+            assert db.session.scalar(sa.select(sa.func.sum(count))) > 0
+        statuses = set(db.session.scalars(sa.select(Feedback.status).distinct()))
+        assert {"open", "planned", "done"} <= statuses
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedbackTag)) > 0
