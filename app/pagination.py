@@ -13,6 +13,7 @@ list says otherwise, such as `(vote_count, id)` for the most voted first.
   the whole table.
 """
 
+import operator
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -92,8 +93,8 @@ def encode_cursor(item, keys: tuple = ()) -> str:
     )
 
 
-def cursor(keys: tuple, value: str) -> sa.Tuple:
-    """The sort key a cursor names, as SQL typed like the key's columns; anything
+def cursor(keys: tuple, value: str) -> list:
+    """The sort key a cursor names, as SQL values typed like the key's columns; anything
     malformed is a 404."""
     parts = value.split("-")
     if len(parts) != len(keys) or not all(CURSOR_PART.fullmatch(part) for part in parts):
@@ -110,11 +111,36 @@ def cursor(keys: tuple, value: str) -> sa.Tuple:
             abort(404)
         else:
             values.append(sa.literal(number))
-    return sa.tuple_(*values)
+    return values
 
 
 def rows_of(query: sa.Select) -> list[sa.Row]:
     return db.session.execute(query).all()
+
+
+def beyond(query: sa.Select, keys: tuple, values: list, limit: int, forward: bool) -> list:
+    """The first `limit` rows of `query` past the sort key `values`: further along the
+    list's (descending) order when `forward`, else back against it, nearest first.
+
+    Two index ranges, the rows tied on the key's first column and those past it, rather
+    than one row-value comparison: for `(vote_count, id) < (0, 1000)` SQLite seeks on the
+    first column alone and reads every item with no votes, most of the table, before it
+    finds the page.
+    """
+    first, tiebreak = keys
+    past = operator.lt if forward else operator.gt
+    ordered = query.order_by(None).order_by(
+        *(column.desc() if forward else column.asc() for column in keys)
+    )
+    tied = ordered.where(first == values[0], past(tiebreak, values[1])).limit(limit)
+    further = ordered.where(past(first, values[0])).limit(limit)
+    both = sa.union_all(sa.select(tied.subquery()), sa.select(further.subquery())).subquery()
+    order = (both.c[column.key] for column in keys)
+    return rows_of(
+        sa.select(both)
+        .order_by(*(column.desc() if forward else column.asc() for column in order))
+        .limit(limit)
+    )
 
 
 def paginate(query: sa.Select, model, per_page: int, keys: tuple = ()) -> Page:
@@ -128,10 +154,9 @@ def paginate(query: sa.Select, model, per_page: int, keys: tuple = ()) -> Page:
     after, before = request.args.get("after"), request.args.get("before")
     if after is not None and before is not None:
         abort(404)
-    key = sa.tuple_(*keys)
 
     if after is not None:
-        found = rows_of(query.where(key < cursor(keys, after)).limit(per_page + 1))
+        found = beyond(query, keys, cursor(keys, after), per_page + 1, forward=True)
         if not found:
             abort(404)
         items = found[:per_page]
@@ -139,8 +164,7 @@ def paginate(query: sa.Select, model, per_page: int, keys: tuple = ()) -> Page:
         return Page(items, None, next_page(items, len(found) > per_page, keys), newer)
 
     if before is not None:
-        reversed_order = query.order_by(None).order_by(*keys)
-        found = rows_of(reversed_order.where(key > cursor(keys, before)).limit(per_page + 1))
+        found = beyond(query, keys, cursor(keys, before), per_page + 1, forward=False)
         if len(found) > per_page:
             items = found[:per_page][::-1]
             newer = {"before": encode_cursor(items[0], keys)}
