@@ -269,12 +269,26 @@ class Feedback(db.Model):
         )
         db.session.delete(self)
 
-    def merge_into(self, original: Feedback, by: User) -> None:
+    def merge_into(self, original: Feedback, by: User) -> bool:
         """Make this item a duplicate of `original` and move its votes there: a member who
-        voted for both keeps one vote. The caller has checked that `original` is neither
-        this item nor a duplicate (so no loop can form), and commits."""
+        voted for both keeps one vote; items merged into this one follow it. The caller
+        has checked that neither is a duplicate (so no loop can form), and commits.
+
+        False, with nothing changed, when another request merged or deleted either item
+        since that check: the rows are locked, then checked again.
+        """
         for id in sorted((self.id, original.id)):  # one order, so merges never deadlock
-            Feedback.lock(id)
+            if not Feedback.lock(id):
+                return False
+        db.session.refresh(self)
+        db.session.refresh(original)
+        if self.duplicate_of_id is not None or original.duplicate_of_id is not None:
+            return False
+        db.session.execute(
+            sa.update(Feedback)
+            .where(Feedback.duplicate_of_id == self.id)
+            .values(duplicate_of_id=original.id)
+        )
         theirs = sa.select(Vote.user_id).where(Vote.feedback_id == original.id)
         moved = sa.select(sa.literal(original.id), Vote.user_id, Vote.created_at).where(
             Vote.feedback_id == self.id, Vote.user_id.not_in(theirs)
@@ -296,6 +310,7 @@ class Feedback(db.Model):
         self.duplicate_of_id = original.id
         self.set_status("duplicate", self.response, by=by)
         db.session.refresh(original)
+        return True
 
     def set_status(self, status: str, response: str | None, by: User) -> StatusChange | None:
         """Set the status and the team's response, and keep the change in the item's history;
@@ -559,10 +574,12 @@ class Comment(db.Model):
         return comment
 
     def delete(self) -> None:
-        """Remove the comment and uncount it. The caller commits."""
+        """Remove the comment and uncount it, once even if two requests delete it at the
+        same moment. The caller commits."""
         Feedback.lock(self.feedback_id)
-        db.session.delete(self)
-        change_count(self.feedback_id, Feedback.comment_count, -1)
+        deleted = db.session.execute(sa.delete(Comment).where(Comment.id == self.id))
+        if deleted.rowcount == 1:
+            change_count(self.feedback_id, Feedback.comment_count, -1)
 
 
 def change_count(item_id: int, column: sa.orm.InstrumentedAttribute, change: int) -> None:

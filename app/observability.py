@@ -54,6 +54,10 @@ def start_request() -> None:
     request_id()
 
 
+# /feedback/<id>/manage/<token>: the token is the key to someone's feedback.
+SECRET_IN_PATH = re.compile(r"(/manage/)[^/]+")
+
+
 def log_request(response):
     identifier = request_id()
     response.headers["X-Request-ID"] = identifier
@@ -63,7 +67,8 @@ def log_request(response):
         identifier,
         request.method,
         # Percent-encoded again, as it came: a decoded %0a would start a forged log line.
-        quote(request.path, safe="/:@!$&'()*+,;=-._~"),
+        # A manage link's token is a secret: it never reaches the log.
+        SECRET_IN_PATH.sub(r"\1…", quote(request.path, safe="/:@!$&'()*+,;=-._~")),
         response.status_code,
         (time.perf_counter() - started) * 1000,
     )

@@ -173,10 +173,10 @@ def vote_rows(items: list[sa.Row], rng: random.Random, user_ids: list[int]):
             yield {"feedback_id": item.id, "user_id": user_id, "created_at": item.created_at}
 
 
-def comment_rows(items: list[sa.Row], rng: random.Random, user_ids: list[int]):
+def comment_rows(items: list[sa.Row], rng: random.Random, user_ids: list[int], now: datetime):
     for item in items:
         for n in range(item.comment_count):
-            at = item.created_at + timedelta(hours=n + 1)
+            at = min(now, item.created_at + timedelta(hours=n + 1))
             yield {
                 "feedback_id": item.id,
                 "author_id": rng.choice(user_ids),
@@ -276,7 +276,7 @@ def seed(
     items = seeded_items(first_id)
     engaged = [item for item in items if item.vote_count or item.comment_count]
     insert_rows(Vote, vote_rows(engaged, rng, user_ids), uncounted)
-    insert_rows(Comment, comment_rows(engaged, rng, user_ids), uncounted)
+    insert_rows(Comment, comment_rows(engaged, rng, user_ids, now), uncounted)
     if items:
         insert_rows(FeedbackTag, tag_rows(items, rng, demo_tags()), uncounted)
     insert_rows(Note, note_rows(notes, rng, now, user_ids), progress)

@@ -181,3 +181,19 @@ def test_a_deleted_members_comments_stay_by_a_former_member(app, client, auth, i
     page = app.test_client().get(f"/feedback/{item}").text
     assert "Bye for now" in page and "a former member" in page
     assert re.search(r"1 comment<", page)
+
+
+def test_a_comment_deleted_twice_at_once_is_uncounted_once(app, client, auth, user, item):
+    auth.login("alice")
+    post(client, item, "Going twice")
+    (id,) = comment_ids(app, item)
+    with app.app_context():
+        # This request loaded the comment; the other request's delete commits first.
+        loaded = db.session.get(Comment, id)
+        db.session.expunge(loaded)
+        db.session.commit()
+        db.session.get(Comment, id).delete()
+        db.session.commit()
+        loaded.delete()
+        db.session.commit()
+    assert counts(app, item) == (0, 0)

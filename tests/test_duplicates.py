@@ -118,3 +118,38 @@ def test_deleting_an_original_reopens_its_duplicates(app, client, auth, admin, p
     with app.app_context():
         reopened = db.session.get(Feedback, pair["duplicate"])
         assert reopened.status == "open" and reopened.duplicate_of_id is None
+
+
+def test_a_duplicates_status_is_its_originals_business(app, client, auth, admin, pair):
+    auth.login("boss")
+    client.post(f"/admin/feedback/{pair['duplicate']}/merge", data={"into": str(pair["original"])})
+    page = client.get(f"/feedback/{pair['duplicate']}").text
+    assert "Status and response" not in page and "Merge as a duplicate" not in page
+    response = client.post(f"/admin/feedback/{pair['duplicate']}/status", data={"status": "open"})
+    assert response.status_code == 409 and "set the original" in response.text
+    with app.app_context():
+        assert db.session.get(Feedback, pair["duplicate"]).status == "duplicate"
+
+
+def test_what_was_merged_into_an_item_follows_it(app, client, auth, admin, pair):
+    with app.app_context():
+        third = make_feedback(message="Dark mode, again").id
+    auth.login("boss")
+    client.post(f"/admin/feedback/{third}/merge", data={"into": str(pair["duplicate"])})
+    client.post(f"/admin/feedback/{pair['duplicate']}/merge", data={"into": str(pair["original"])})
+    with app.app_context():
+        assert db.session.get(Feedback, third).duplicate_of_id == pair["original"]
+
+
+def test_a_merge_checks_again_under_its_locks(app, pair, admin):
+    """Another admin merged the original meanwhile: nothing changes, no loop forms."""
+    with app.app_context():
+        original = db.session.get(Feedback, pair["original"])
+        duplicate = db.session.get(Feedback, pair["duplicate"])
+        db.session.execute(
+            sa.update(Feedback)
+            .where(Feedback.id == original.id)
+            .values(duplicate_of_id=duplicate.id)
+        )
+        assert duplicate.merge_into(original, by=admin) is False
+        db.session.rollback()

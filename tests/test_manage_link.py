@@ -121,3 +121,27 @@ def test_guessing_links_is_rate_limited_like_logging_in(app_factory):
     id, link = post_anonymously(client)
     statuses = [client.get(f"/feedback/{id}/manage/guess{n}").status_code for n in range(11)]
     assert statuses == [404] * 10 + [429]
+
+
+def test_an_edit_waits_for_approval_again_when_moderation_is_on(app_factory):
+    app = app_factory(FEEDBACK_MODERATION=True)
+    client = app.test_client()
+    id, link = post_anonymously(client)
+    with app.app_context():
+        approved = db.session.get(Feedback, id)
+        approved.hidden = approved.pending = False
+        db.session.commit()
+    response = client.post(link, data={"name": "Ann", "message": "Now with a spam link"})
+    assert response.status_code == 302
+    with app.app_context():
+        edited = db.session.get(Feedback, id)
+        assert edited.hidden and edited.pending
+    assert "Now with a spam link" not in app.test_client().get("/feedback/").text
+
+
+def test_the_request_log_never_holds_the_token(app, client, caplog):
+    id, link = post_anonymously(client)
+    client.get(link)
+    token = link.rsplit("/", 1)[1]
+    assert f"/feedback/{id}/manage/…" in caplog.text
+    assert token not in caplog.text

@@ -143,3 +143,27 @@ def test_filters_combine_with_search(app, client):
         "Zed planned", "Zed popular"}  # fmt: skip
     assert names_on(client.get("/feedback/?q=zebra&sort=top").text) == [
         "Zed popular", "Zed open", "Zed planned"]  # fmt: skip
+
+
+def test_a_name_whose_address_form_is_too_long_is_refused(app, client, auth, admin):
+    auth.login("boss")
+    response = client.post("/admin/tags", data={"name": "İ" * 30})
+    assert response.status_code == 422 and "shorter name" in response.text
+
+
+def test_a_refused_admin_form_keeps_the_items_tags_ticked(app, client, auth, admin, tags):
+    with app.app_context():
+        item = make_feedback().id
+    tag_items(app, [(item, tags["billing"])])
+    auth.login("boss")
+    refused = client.post(f"/admin/feedback/{item}/status", data={"status": "shipped"})
+    assert refused.status_code == 422
+    assert 'checked id="tags-0" name="tags" type="checkbox" value="Billing"' in refused.text
+
+
+def test_searching_newest_first_is_honoured(app, client):
+    with app.app_context():
+        make_feedback(name="Old best", message="zebra zebra zebra zebra")
+        make_feedback(name="New weak", message="a zebra and many other words to dilute it")
+    assert names_on(client.get("/feedback/?q=zebra").text) == ["Old best", "New weak"]
+    assert names_on(client.get("/feedback/?q=zebra&sort=newest").text) == ["New weak", "Old best"]

@@ -57,6 +57,8 @@ class TagForm(FlaskForm):
     def validate_name(self, field) -> None:
         if field.errors:
             return  # a NUL, say, which must not reach the database
+        if len(tag_slug(field.data)) > 30:  # lower-casing can lengthen a name ("İ")
+            raise ValidationError("Use a shorter name: its address form is over 30 characters.")
         taken = sa.select(Tag.name).where(Tag.slug == tag_slug(field.data))
         if (existing := db.session.scalar(taken)) is not None:
             raise ValidationError(f"There is a tag “{existing}” already.")
@@ -101,7 +103,7 @@ class MergeForm(FlaskForm):
         original = db.session.get(Feedback, field.data) if 0 < field.data < 2**31 else None
         if original is None or original.hidden:
             raise ValidationError(f"There is no item #{field.data} to merge into.")
-        if original.status == "duplicate":
+        if original.duplicate_of_id is not None or original.status == "duplicate":
             target = original.duplicate_of_id
             raise ValidationError(
                 f"#{field.data} is itself a duplicate; merge into the original"

@@ -118,6 +118,8 @@ def moderate(kind: str, id: int, action: str):
 @bp.post("/feedback/<id:id>/status")
 def set_status(id: int):
     item = db.get_or_404(Feedback, id)
+    if item.duplicate_of_id is not None:
+        abort(409, f"#{id} is merged into #{item.duplicate_of_id}: set the original's status.")
     form = StatusForm()
     if not form.validate():
         return render_item(item, status_form=form)
@@ -171,9 +173,14 @@ def set_tags(id: int):
     if not form.validate():
         return render_item(item, tags_form=form)
     chosen = {tag.id for tag in all_tags if tag.name in (form.tags.data or ())}
+    Feedback.lock(id)  # two admins tagging it at once take turns
     db.session.execute(sa.delete(FeedbackTag).where(FeedbackTag.feedback_id == id))
     db.session.add_all(FeedbackTag(feedback_id=id, tag_id=tag_id) for tag_id in chosen)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # a chosen tag was deleted meanwhile
+        db.session.rollback()
+        abort(409, "A tag was deleted while you chose; nothing changed. Try again.")
     flash(f"#{id} now carries {len(chosen)} tag{'' if len(chosen) == 1 else 's'}.", "success")
     return redirect(url_for("feedback.detail", id=id))
 
@@ -184,7 +191,9 @@ def merge(id: int):
     form = MergeForm(item)
     if not form.validate():
         return render_item(item, merge_form=form)
-    item.merge_into(form.original, by=current_user)
+    if not item.merge_into(form.original, by=current_user):
+        db.session.rollback()
+        abort(409, "One of the two items was merged or deleted meanwhile; nothing changed.")
     db.session.commit()
     flash(f"#{id} is merged into #{form.original.id}; its votes went along.", "success")
     return redirect(url_for("feedback.detail", id=form.original.id))

@@ -29,7 +29,7 @@ SORT_LABELS = {"newest": "Newest", "top": "Most voted", "discussed": "Most discu
 class FeedbackList:
     status: str | None = None
     tag: Tag | None = None
-    sort: str = "newest"
+    sort: str | None = None  # None: newest first, or the best match when searching
     query: str = ""
     tags: tuple[Tag, ...] = ()  # every tag, for the page's filter menu
 
@@ -39,8 +39,8 @@ class FeedbackList:
         status = args.get("status", "").strip() or None
         if status is not None and status not in STATUSES:
             abort(400, f"There is no status “{status}”; use one of {', '.join(STATUSES)}.")
-        sort = args.get("sort", "").strip() or "newest"
-        if sort not in SORTS:
+        sort = args.get("sort", "").strip() or None
+        if sort is not None and sort not in SORTS:
             abort(400, f"There is no order “{sort}”; use one of {', '.join(SORTS)}.")
         tags = tuple(db.session.scalars(sa.select(Tag).order_by(Tag.slug)))
         slug = args.get("tag", "").strip() or None
@@ -52,7 +52,7 @@ class FeedbackList:
 
     @property
     def keys(self) -> tuple:
-        return SORTS[self.sort]
+        return SORTS[self.sort or "newest"]
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         """What the filters ask of an item, on top of being shown to everyone."""
@@ -81,7 +81,7 @@ class FeedbackList:
             "q": self.query,
             "status": self.status,
             "tag": self.tag.slug if self.tag else None,
-            "sort": None if self.sort == "newest" else self.sort,
+            "sort": self.sort,
         }
         return {name: value for name, value in values.items() if value}
 

@@ -43,7 +43,7 @@ def index():
     per_page = current_app.config["FEEDBACK_PER_PAGE"]
     if listing.query:
         # Best match first, unless an order was asked for.
-        keys = listing.keys if "sort" in listing.args else ()
+        keys = listing.keys if listing.sort else ()
         conditions = listing.conditions()
         page = search(Feedback, listing.query, per_page, conditions, keys)
     else:
@@ -162,13 +162,18 @@ def render_item(
             .order_by(Vote.created_at, User.id)
             .limit(VOTERS_SHOWN)
         ).all()
-        status_form = status_form or StatusForm(status=item.status, response=item.response)
+        # The forms not sent show the item as it is (formdata=None: not the refused
+        # form's fields). A duplicate's status and merging are decided by its original.
         all_tags = db.session.scalars(sa.select(Tag).order_by(Tag.slug)).all()
-        tags_form = tags_form or ItemTagsForm(all_tags, tags=[tag.name for tag in tags])
+        current = [tag.name for tag in tags]
+        tags_form = tags_form or ItemTagsForm(all_tags, formdata=None, tags=current)
         if item.duplicate_of_id is None:
-            merge_form = merge_form or MergeForm(item)
+            status_form = status_form or StatusForm(
+                formdata=None, status=item.status, response=item.response
+            )
+            merge_form = merge_form or MergeForm(item, formdata=None)
     if current_user.is_authenticated:
-        comment_form = comment_form or CommentForm()
+        comment_form = comment_form or CommentForm(formdata=None)
     page = render_template(
         "feedback/detail.html",
         item=item,
@@ -315,8 +320,13 @@ def manage(id: int, token: str):
         )
     if form.validate_on_submit():
         item.name, item.message = form.name.data, form.message.data
+        if current_app.config["FEEDBACK_MODERATION"] and not item.hidden:
+            # Changed words need a moderator's approval, as new ones do.
+            item.hidden = item.pending = True
+            flash("Your changes are saved, and wait for a moderator's approval.", "success")
+        else:
+            flash("Your changes are saved.", "success")
         db.session.commit()
-        flash("Your changes are saved.", "success")
         return redirect(url_for(".manage", id=id, token=token))
     page = render_template(
         "feedback/manage.html", item=item, form=form, token=token, editable=editable
