@@ -468,7 +468,8 @@ class Vote(db.Model):
     @classmethod
     def cast(cls, item_id: int, user_id: int, wanted: bool) -> int | None:
         """Make the member's vote on the item `wanted`: idempotent, so voting twice is one
-        vote. Returns the item's vote count, or None if the item is gone. The caller commits.
+        vote. Returns the item's vote count, or None if the item is gone or merged. The
+        caller commits.
 
         The item's row is locked first, so votes on one item queue up and its count moves
         with each vote row, in the same transaction. (Locking it after inserting the vote
@@ -476,7 +477,12 @@ class Vote(db.Model):
         reads lock too: a locking read sees the newest committed rows, where MariaDB's
         plain reads would see the snapshot taken when the request first read anything.
         """
-        locked = sa.select(Feedback.vote_count).where(Feedback.id == item_id).with_for_update()
+        # A duplicate takes no votes: one merged since the caller looked counts as gone.
+        locked = (
+            sa.select(Feedback.vote_count)
+            .where(Feedback.id == item_id, Feedback.duplicate_of_id.is_(None))
+            .with_for_update()
+        )
         votes = db.session.scalar(locked)
         if votes is None:
             return None

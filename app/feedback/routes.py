@@ -248,7 +248,7 @@ def vote(id: int):
         abort(400, "Send vote=1 to vote for the item, or vote=0 to withdraw your vote.")
     votes = Vote.cast(id, current_user.id, wanted=choice == "1")
     if votes is None:
-        abort(404)  # deleted since get_item read it
+        abort(409, "This item was merged or deleted a moment ago; nothing was counted.")
     db.session.commit()
     if wants_json():
         return {"votes": votes, "voted": choice == "1"}
