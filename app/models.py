@@ -263,11 +263,37 @@ class Feedback(db.Model):
             .where(Feedback.duplicate_of_id == self.id)
             .values(duplicate_of_id=None, status="open")
         )
+        db.session.execute(
+            sa.update(Tag)
+            .where(
+                Tag.id.in_(sa.select(FeedbackTag.tag_id).where(FeedbackTag.feedback_id == self.id))
+            )
+            .values(item_count=Tag.item_count - 1)
+        )
         # Notes made from it stay their authors', quoting it.
         db.session.execute(
             sa.update(Note).where(Note.feedback_id == self.id).values(feedback_id=None)
         )
         db.session.delete(self)
+
+    def set_tags(self, tag_ids: set[int]) -> None:
+        """Make the item carry exactly the tags `tag_ids`, and count them on the tags. The
+        item is locked first, so two admins tagging it take turns. The caller commits."""
+        Feedback.lock(self.id)
+        mine = FeedbackTag.feedback_id == self.id
+        before = set(db.session.scalars(sa.select(FeedbackTag.tag_id).where(mine)))
+        removed, added = before - tag_ids, tag_ids - before
+        if removed:
+            db.session.execute(sa.delete(FeedbackTag).where(mine, FeedbackTag.tag_id.in_(removed)))
+            db.session.execute(
+                sa.update(Tag).where(Tag.id.in_(removed)).values(item_count=Tag.item_count - 1)
+            )
+        if added:
+            db.session.add_all(FeedbackTag(feedback_id=self.id, tag_id=id) for id in added)
+            db.session.flush()
+            db.session.execute(
+                sa.update(Tag).where(Tag.id.in_(added)).values(item_count=Tag.item_count + 1)
+            )
 
     def merge_into(self, original: Feedback, by: User) -> bool:
         """Make this item a duplicate of `original` and move its votes there: a member who
@@ -514,6 +540,9 @@ class Tag(db.Model):
     name: Mapped[str] = mapped_column(sa.String(30))
     # Unique: names are unique case-insensitively, and so are their URL forms.
     slug: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    # How many items carry it, kept by Feedback.set_tags and Feedback.delete: the list
+    # filters a common tag and a rare one differently (see FeedbackList.conditions).
+    item_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __init__(self, *, name: str) -> None:
         super().__init__(name=name, slug=tag_slug(name))

@@ -278,5 +278,12 @@ def seed(
     insert_rows(Vote, vote_rows(engaged, rng, user_ids), uncounted)
     insert_rows(Comment, comment_rows(engaged, rng, user_ids, now), uncounted)
     if items:
-        insert_rows(FeedbackTag, tag_rows(items, rng, demo_tags()), uncounted)
+        tag_ids = demo_tags()
+        insert_rows(FeedbackTag, tag_rows(items, rng, tag_ids), uncounted)
+        carrying = sa.select(sa.func.count()).where(FeedbackTag.tag_id == Tag.id)
+        db.session.execute(
+            sa.update(Tag)
+            .where(Tag.id.in_(tag_ids))
+            .values(item_count=carrying.correlate(Tag).scalar_subquery())
+        )
     insert_rows(Note, note_rows(notes, rng, now, user_ids), progress)

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Comment, Feedback, FeedbackTag, Note, User, Vote
+from app.models import Comment, Feedback, FeedbackTag, Note, Tag, User, Vote
 from tests.conftest import PASSWORD, delete_all_rows
 
 DEMO_PASSWORD = "corkboard-demo"
@@ -168,4 +168,6 @@ def test_seeded_counts_match_the_votes_and_comments_stored(app):
             assert db.session.scalar(sa.select(sa.func.sum(count))) > 0
         statuses = set(db.session.scalars(sa.select(Feedback.status).distinct()))
         assert {"open", "planned", "done"} <= statuses
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedbackTag)) > 0
+        tagged = db.session.scalar(sa.select(sa.func.count()).select_from(FeedbackTag))
+        assert tagged > 0
+        assert db.session.scalar(sa.select(sa.func.sum(Tag.item_count))) == tagged

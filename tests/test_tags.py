@@ -167,3 +167,40 @@ def test_searching_newest_first_is_honoured(app, client):
         make_feedback(name="New weak", message="a zebra and many other words to dilute it")
     assert names_on(client.get("/feedback/?q=zebra").text) == ["Old best", "New weak"]
     assert names_on(client.get("/feedback/?q=zebra&sort=newest").text) == ["New weak", "Old best"]
+
+
+def item_counts(app) -> dict[str, int]:
+    with app.app_context():
+        return dict(db.session.execute(sa.select(Tag.slug, Tag.item_count)).all())
+
+
+def test_tags_count_their_items(app, client, auth, admin, tags):
+    with app.app_context():
+        first, second = make_feedback().id, make_feedback().id
+    auth.login("boss")
+    client.post(f"/admin/feedback/{first}/tags", data={"tags": ["Mobile app", "Billing"]})
+    client.post(f"/admin/feedback/{second}/tags", data={"tags": ["Billing"]})
+    assert item_counts(app) == {"mobile-app": 1, "billing": 2}
+    client.post(f"/admin/feedback/{first}/tags", data={"tags": ["Mobile app"]})
+    assert item_counts(app) == {"mobile-app": 1, "billing": 1}
+    client.post(f"/admin/feedback/{first}/delete")
+    assert item_counts(app) == {"mobile-app": 0, "billing": 1}
+    assert "<td>1</td>" in client.get("/admin/tags").text
+
+
+@pytest.mark.parametrize("common", [True, False])
+def test_common_and_rare_tags_filter_alike(app, client, tags, monkeypatch, common):
+    """A common tag walks the list's index, a rare one sorts its items: same page."""
+    monkeypatch.setattr("app.feedback.listing.COMMON_TAG", -1 if common else 10**9)
+    with app.app_context():
+        ids = [make_feedback(name=f"Item {n}", vote_count=n % 3).id for n in range(30)]
+    tag_items(app, [(id, tags["billing"]) for id in ids[::3]])
+    with app.app_context():
+        db.session.execute(sa.update(Tag).values(item_count=10))
+        db.session.commit()
+    newest = names_on(client.get("/feedback/?tag=billing").text)
+    assert newest == [f"Item {n}" for n in range(27, -1, -3)]
+    top = names_on(client.get("/feedback/?tag=billing&sort=top").text)
+    assert top == sorted(
+        newest, key=lambda name: (int(name.split()[1]) % 3, int(name.split()[1])), reverse=True
+    )

@@ -144,12 +144,7 @@ def tags():
         else:
             flash(f"Tag “{form.name.data}” added.", "success")
             return redirect(url_for(".tags"))
-    all_tags = db.session.execute(
-        sa.select(Tag, sa.func.count(FeedbackTag.feedback_id))
-        .outerjoin(FeedbackTag, FeedbackTag.tag_id == Tag.id)
-        .group_by(Tag.id)
-        .order_by(Tag.slug)
-    ).all()
+    all_tags = db.session.scalars(sa.select(Tag).order_by(Tag.slug)).all()
     status = 422 if form.errors else 200
     return render_template("admin/tags.html", form=form, tags=all_tags), status
 
@@ -173,10 +168,8 @@ def set_tags(id: int):
     if not form.validate():
         return render_item(item, tags_form=form)
     chosen = {tag.id for tag in all_tags if tag.name in (form.tags.data or ())}
-    Feedback.lock(id)  # two admins tagging it at once take turns
-    db.session.execute(sa.delete(FeedbackTag).where(FeedbackTag.feedback_id == id))
-    db.session.add_all(FeedbackTag(feedback_id=id, tag_id=tag_id) for tag_id in chosen)
     try:
+        item.set_tags(chosen)
         db.session.commit()
     except sa.exc.IntegrityError:  # a chosen tag was deleted meanwhile
         db.session.rollback()
