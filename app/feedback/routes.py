@@ -209,12 +209,17 @@ def comments_page(item: Feedback) -> Page:
     return numbered_page(number, rows, COMMENTS_PER_PAGE)
 
 
+def log_in_first(action: str, id: int):
+    """Send a visitor to log in, then back to the item (a POST cannot be taken up again)."""
+    flash(f"Log in to {action}; you will come back to the item.", "info")
+    return redirect(url_for("auth.login", next=url_for(".detail", id=id)))
+
+
 @bp.post("/<id:id>/comments")
 def comment(id: int):
     item = get_item(id)
     if not current_user.is_authenticated:
-        flash("Log in to comment; you will come back to the item.", "info")
-        return redirect(url_for("auth.login", next=url_for(".detail", id=id)))
+        return log_in_first("comment", id)
     form = CommentForm()
     if not form.validate():
         return render_item(item, comment_form=form)
@@ -241,8 +246,7 @@ def vote(id: int):
     if not current_user.is_authenticated:
         if wants_json():
             abort(401)
-        flash("Log in to vote; you will come back to the item.", "info")
-        return redirect(url_for("auth.login", next=url_for(".detail", id=id)))
+        return log_in_first("vote", id)
     choice = request.form.get("vote")
     if choice not in ("0", "1"):
         abort(400, "Send vote=1 to vote for the item, or vote=0 to withdraw your vote.")
@@ -261,8 +265,7 @@ def make_note(id: int):
     """A private note for the member that quotes the item and links back; its edit page."""
     item = get_item(id)
     if not current_user.is_authenticated:
-        flash("Log in to keep notes; you will come back to the item.", "info")
-        return redirect(url_for("auth.login", next=url_for(".detail", id=id)))
+        return log_in_first("keep notes", id)
     note = Note(
         title=f"Notes on feedback #{id} from {item.name}"[:120],
         content=quoted(item),
