@@ -20,10 +20,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from playwright.sync_api import Page, sync_playwright
 
 from app.extensions import db
-from app.models import Feedback, Note, User
+from app.models import Comment, Feedback, Note, Tag, User, Vote
 from tests.e2e import (
     CHROMIUM,
     NO_CHROMIUM,
@@ -147,7 +148,21 @@ def seed_demo(server: LiveServer) -> dict:
         }
         db.session.add_all(notes.values())
         db.session.commit()
-        return {name: note.id for name, note in notes.items()}
+        # The portal: a planned item with votes, a comment and a tag, one in progress.
+        by_name = {item.name: item for item in db.session.scalars(sa.select(Feedback))}
+        planned, building = by_name["Jonas Weber"], by_name["Sofía Ramírez"]
+        for member in (amara, jonas, admin):
+            Vote.cast(planned.id, member.id, wanted=True)
+        Vote.cast(building.id, amara.id, wanted=True)
+        planned.set_status("planned", "Yes: notes will show **when they were edited**.", by=admin)
+        building.set_status("in_progress", None, by=admin)
+        Comment.post(planned.id, amara.id, "Same here, I would use that every day.")
+        Comment.post(planned.id, admin.id, "Thanks both, it is on the roadmap now.")
+        db.session.add(Tag(name="Notes"))
+        db.session.flush()
+        planned.set_tags({db.session.scalar(sa.select(Tag.id))})
+        db.session.commit()
+        return {name: note.id for name, note in notes.items()} | {"planned": planned.id}
 
 
 def visit(path: str) -> Callable[[Page], None]:
@@ -166,8 +181,10 @@ def shots(ids: dict) -> list[tuple[str, str | None, Callable[[Page], None]]]:
     return [
         ("home", None, visit("/")),
         ("feedback-list", None, visit("/feedback/")),
+        ("roadmap", None, visit("/roadmap")),
         ("feedback-form-errors", None, feedback_with_errors),
         ("404", None, visit("/no/such/page")),
+        ("feedback-detail", "amara", visit(f"/feedback/{ids['planned']}")),
         ("note-detail", "amara", visit(f"/notes/{ids['reading']}")),
         ("note-form", "amara", visit(f"/notes/{ids['reading']}/edit")),
         ("admin", "moderator", visit("/admin/?tab=all")),
