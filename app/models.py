@@ -211,7 +211,14 @@ class Feedback(db.Model):
     @cache  # statements never change, and building one costs as much as running it
     def public(cls) -> sa.Select:
         """The columns a feedback card shows, of the items everyone may see, newest first
-        (served by the index ix_feedback_public_list)."""
+        (served by the index ix_feedback_public_list). The item's tags come in the same
+        statement, their names joined by TAG_SEPARATOR, so a list page needs no other."""
+        tag_names = (
+            sa.select(sa.func.aggregate_strings(Tag.name, TAG_SEPARATOR))
+            .join(FeedbackTag, FeedbackTag.tag_id == Tag.id)
+            .where(FeedbackTag.feedback_id == cls.id)
+            .scalar_subquery()
+        )
         return (
             sa.select(
                 cls.id,
@@ -221,6 +228,7 @@ class Feedback(db.Model):
                 cls.vote_count,
                 cls.comment_count,
                 cls.status,
+                tag_names.label("tag_names"),
             )
             .where(cls.shown_to_everyone())
             .order_by(cls.created_at.desc(), cls.id.desc())
@@ -524,6 +532,11 @@ class Vote(db.Model):
         change = 1 if wanted else -1
         change_count(item_id, Feedback.vote_count, change)
         return votes + change
+
+
+# Joins tag names in a card's row: never in a name, whose white space the tag form folds
+# into single spaces (str.split() counts this control character as white space).
+TAG_SEPARATOR = "\x1f"
 
 
 def tag_slug(name: str) -> str:

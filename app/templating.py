@@ -6,7 +6,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from app.markdown import markdown_preview, render_markdown
-from app.models import STATUSES
+from app.models import STATUSES, TAG_SEPARATOR, tag_slug
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -33,8 +33,15 @@ def status_label(status: str) -> str:
     return STATUSES[status]
 
 
+def card_tags(tag_names: str | None) -> list[tuple[str, str]]:
+    """A card's tags, from the names Feedback.public() joins: (name, ?tag= form) each."""
+    names = sorted(tag_names.split(TAG_SEPARATOR), key=str.lower) if tag_names else []
+    return [(name, tag_slug(name)) for name in names]
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(time_tag)
     app.add_template_filter(status_label)
+    app.add_template_filter(card_tags)
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(markdown_preview)

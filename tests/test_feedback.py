@@ -341,12 +341,13 @@ def test_list_page_runs_a_constant_number_of_queries(app, client, sql_statements
         make_feedback_series(30)
     sql_statements.clear()
     client.get("/feedback/")
-    # The board's tags (for the filter menu), then the page; no tags, so no cards' tags.
+    # The board's tags (for the filter menu), then the page with its items' tags.
     assert len(sql_statements) == few == 2
 
 
 def test_every_kind_of_list_page_runs_at_most_three_statements(app, client, sql_statements):
-    """The tags, the page, and the tags of the page's items, whatever the filters."""
+    """The board's tags, then the page with its items' tags, whatever the filters; a step
+    back that reaches the top reads the first page instead."""
     with app.app_context():
         items = make_feedback_series(70)
         db.session.add(Tag(name="Mobile app"))
@@ -360,6 +361,7 @@ def test_every_kind_of_list_page_runs_at_most_three_statements(app, client, sql_
                 sql_statements.clear()
                 assert client.get(path).status_code in (200, 404), path
                 assert len(sql_statements) <= 3, (path, sql_statements)
+                assert len(sql_statements) == 2 or "before" in path, (path, sql_statements)
 
 
 def test_an_item_page_reads_what_it_shows_once(app, client, sql_statements):
@@ -370,7 +372,7 @@ def test_an_item_page_reads_what_it_shows_once(app, client, sql_statements):
     assert [re.search(r"FROM (\w+)", statement).group(1) for statement in sql_statements] == [
         "feedback",
         "comments",
-        "feedback_tags",
+        "tags",
         "feedback",  # what was merged into it
         "status_changes",
     ]

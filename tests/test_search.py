@@ -171,8 +171,8 @@ def test_search_runs_a_constant_number_of_queries(app, client, sql_statements, b
     sql_statements.clear()
     client.get("/feedback/?q=zebra")
     client.get("/notes/?q=zebra")
-    # Each: the newest matches to rank, then the page's items (notes with their authors);
-    # feedback reads the board's tags for its filter menu first.
+    # Each: the newest matches to rank, then the page's items (notes with their authors,
+    # feedback with their tags); feedback reads the board's tags for its filter menu first.
     assert len(sql_statements) == 5
 
 

@@ -98,19 +98,3 @@ class FeedbackList:
             "sort": self.sort,
         }
         return {name: value for name, value in values.items() if value}
-
-
-def tags_of(ids: list[int]) -> dict[int, list[Tag]]:
-    """The tags of the items `ids`, by item id, in one statement."""
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(FeedbackTag.feedback_id, Tag)
-        .join(Tag, Tag.id == FeedbackTag.tag_id)
-        .where(FeedbackTag.feedback_id.in_(ids))
-        .order_by(Tag.slug)
-    )
-    found: dict[int, list[Tag]] = {}
-    for item_id, tag in rows:
-        found.setdefault(item_id, []).append(tag)
-    return found

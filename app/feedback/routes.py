@@ -19,10 +19,11 @@ from app.comments.routes import COMMENTS_PER_PAGE, comment_url
 from app.errors import form_kept_when_limited
 from app.extensions import db, limiter
 from app.feedback.forms import CommentForm, EditFeedbackForm, FeedbackForm
-from app.feedback.listing import SORT_LABELS, FeedbackList, tags_of
+from app.feedback.listing import SORT_LABELS, FeedbackList
 from app.models import (
     Comment,
     Feedback,
+    FeedbackTag,
     Note,
     StatusChange,
     Tag,
@@ -53,7 +54,6 @@ def index():
         page=page,
         listing=listing,
         query=listing.query,
-        item_tags=tags_of([item.id for item in page.items]) if listing.tags else {},
         sort_labels=SORT_LABELS,
     )
 
@@ -135,7 +135,12 @@ def render_item(
     errors and what was typed, as a 422."""
     voted = current_user.is_authenticated and db.session.get(Vote, (item.id, current_user.id))
     comments = comments_page(item)
-    tags = tags_of([item.id]).get(item.id, [])
+    tags = db.session.scalars(
+        sa.select(Tag)
+        .join(FeedbackTag, FeedbackTag.tag_id == Tag.id)
+        .where(FeedbackTag.feedback_id == item.id)
+        .order_by(Tag.slug)
+    ).all()
     my_notes = []
     if current_user.is_authenticated:  # a member's own notes about it, nobody else's
         my_notes = db.session.execute(
