@@ -154,17 +154,19 @@ def token_hash(token: str) -> str:
 
 class Feedback(db.Model):
     __tablename__ = "feedback"
-    # Lists are newest first; the id breaks ties between equal timestamps. The public list
-    # filters on hidden, the moderators' tabs on pending or on nothing.
+    # Lists are newest first unless asked otherwise; the id breaks ties. The public list
+    # filters on hidden and, without a status filter, leaves duplicates out: its indexes end
+    # in status, so pages skipped by OFFSET are read from the index alone. The moderators'
+    # tabs filter on pending or on nothing.
     __table_args__ = (
         sa.Index("ix_feedback_created_at_id", "created_at", "id"),
-        sa.Index("ix_feedback_public_list", "hidden", "created_at", "id"),
+        sa.Index("ix_feedback_list_newest", "hidden", "created_at", "id", "status"),
+        sa.Index("ix_feedback_list_top", "hidden", "vote_count", "id", "status"),
+        sa.Index("ix_feedback_list_discussed", "hidden", "comment_count", "id", "status"),
         sa.Index("ix_feedback_pending_list", "pending", "created_at", "id"),
         # A sender's recent posts (see add_once); also serves the foreign key.
         sa.Index("ix_feedback_author_recent", "author_id", "created_at"),
-        # The list's other orders, with and without a status filter (see FeedbackList).
-        sa.Index("ix_feedback_top", "hidden", "vote_count", "id"),
-        sa.Index("ix_feedback_discussed", "hidden", "comment_count", "id"),
+        # The list's orders with a status filter (see FeedbackList).
         sa.Index("ix_feedback_status_newest", "hidden", "status", "created_at", "id"),
         sa.Index("ix_feedback_status_top", "hidden", "status", "vote_count", "id"),
         sa.Index("ix_feedback_status_discussed", "hidden", "status", "comment_count", "id"),
@@ -211,7 +213,7 @@ class Feedback(db.Model):
     @cache  # statements never change, and building one costs as much as running it
     def public(cls) -> sa.Select:
         """The columns a feedback card shows, of the items everyone may see, newest first
-        (served by the index ix_feedback_public_list). The item's tags come in the same
+        (served by the index ix_feedback_list_newest). The item's tags come in the same
         statement, their names joined by TAG_SEPARATOR, so a list page needs no other."""
         tag_names = (
             sa.select(sa.func.aggregate_strings(Tag.name, TAG_SEPARATOR))
