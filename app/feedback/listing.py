@@ -68,11 +68,13 @@ class FeedbackList:
             return conditions
         if self.tag.item_count > COMMON_TAG:
             # Walk the order's index and keep the items that carry it: one in a thousand
-            # or more do, so a page is found after a bounded number of steps.
+            # or more do, so a page is found after a bounded number of steps. (OFFSET 0
+            # keeps PostgreSQL from making this a join, which reads and sorts every item
+            # of the tag instead.)
             carries = sa.and_(
                 FeedbackTag.feedback_id == Feedback.id, FeedbackTag.tag_id == self.tag.id
             )
-            conditions.append(sa.exists().where(carries))
+            conditions.append(sa.select(FeedbackTag.tag_id).where(carries).offset(0).exists())
         else:
             # Read the tag's few items and sort them.
             tagged = sa.select(FeedbackTag.feedback_id).where(FeedbackTag.tag_id == self.tag.id)
