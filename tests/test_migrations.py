@@ -127,3 +127,57 @@ def test_readiness_needs_the_newest_migration(empty_database):
     flask_db(empty_database, "upgrade")
     ready = client.get("/readyz")
     assert (ready.status_code, ready.text) == (200, "ready")
+
+
+# The newest revision before the portal's (votes, statuses, comments, tags, duplicates,
+# manage links, notes from feedback).
+BEFORE_THE_PORTAL = "c773e04b28e7"
+
+
+def test_a_board_with_data_upgrades_to_the_portal(empty_database):
+    """Rows in every table of the board before the portal come through the upgrade, the
+    new columns take their defaults, and search still finds old and new items."""
+    app = empty_database
+    flask_db(app, "upgrade", BEFORE_THE_PORTAL)
+    metadata = sa.MetaData()
+    with app.app_context(), db.engine.begin() as connection:
+        metadata.reflect(connection)
+        users, feedback, notes = (metadata.tables[name] for name in ("users", "feedback", "notes"))
+        now = datetime(2026, 11, 30, 12, 0)
+        (member,) = connection.execute(
+            users.insert().returning(users.c.id),
+            [{"username": "Ann", "username_key": "ann", "email": "ann@example.org",
+              "password_hash": "not-a-hash", "is_admin": False, "session_version": 1,
+              "created_at": now}],
+        ).scalars()  # fmt: skip
+        connection.execute(
+            feedback.insert(),
+            [
+                {"name": "Visitor", "message": "Old zebra feedback", "created_at": now,
+                 "hidden": False, "author_id": None},
+                {"name": "Ann", "message": "Held back", "created_at": now,
+                 "hidden": True, "author_id": member},
+            ],
+        )  # fmt: skip
+        connection.execute(
+            notes.insert(),
+            [{"title": "Old note", "content": "Old zebra note", "visibility": "public",
+              "created_at": now, "updated_at": now, "author_id": member, "hidden": False}],
+        )  # fmt: skip
+
+    flask_db(app, "upgrade")
+    flask_db(app, "check")
+    with app.app_context():
+        old, held = db.session.scalars(sa.select(Feedback).order_by(Feedback.id)).all()
+        for item in (old, held):
+            assert (item.status, item.vote_count, item.comment_count) == ("open", 0, 0)
+            assert item.pending is False and item.duplicate_of_id is None
+            assert item.manage_token_hash is None
+        assert held.hidden is True
+        db.session.remove()
+    client = app.test_client()
+    assert "Old <mark>zebra</mark> feedback" in client.get("/feedback/?q=zebra").text
+    assert "Old note" in client.get("/notes/?q=zebra").text
+    assert client.get("/feedback/?sort=top").status_code == 200
+    client.post("/feedback/new", data={"name": "New", "message": "New zebra feedback"})
+    assert "New <mark>zebra</mark> feedback" in client.get("/feedback/?q=zebra").text
