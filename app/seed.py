@@ -143,7 +143,7 @@ def feedback_rows(count: int, rng: random.Random, now: datetime, user_ids: list[
         # A few items draw many votes and comments; most draw none (counts fit the members).
         votes = min(int(rng.paretovariate(1.2)) - 1, len(user_ids)) if rng.random() < 0.2 else 0
         comments = (
-            min(int(rng.paretovariate(1.5)) - 1, 20) if user_ids and rng.random() < 0.1 else 0
+            min(int(rng.paretovariate(1.5)) - 1, 60) if user_ids and rng.random() < 0.1 else 0
         )
         yield {
             "name": person(rng),

@@ -40,6 +40,7 @@ LIST_PAGES = (
     "deep sort=top step",
     "/feedback/?status=planned",
     "/feedback/?tag=mobile",
+    "/feedback/?status=planned&tag=mobile",
     "/roadmap",
     "/notes/ page 1",
     "search",
@@ -239,6 +240,36 @@ def post_script(base: str, script: Path) -> Path:
     return script
 
 
+# A demo member `flask seed` adds; the vote benchmark signs in as them.
+BENCH_VOTER = "demo1"
+
+
+def vote_script(base: str, path: str, script: Path) -> Path:
+    """A wrk script in which a signed-in member votes and withdraws, in turn."""
+    from app.seed import DEMO_PASSWORD
+
+    session = requests.Session()
+    login = session.get(f"{base}/auth/login", timeout=10).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
+    data = {"username": BENCH_VOTER, "password": DEMO_PASSWORD, "csrf_token": token}
+    session.post(f"{base}/auth/login", data=data, timeout=30)
+    item = session.get(base + path.removesuffix("/vote"), timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', item).group(1)
+    cookie = "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        'wrk.headers["Accept"] = "application/json"\n'
+        f'wrk.headers["Cookie"] = "{cookie}"\n'
+        "local n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        f'  return wrk.format(nil, nil, nil, "vote=" .. (n % 2) .. "&csrf_token={token}")\n'
+        "end\n"
+    )
+    return script
+
+
 def in_process_app(env: dict):
     """Corkboard on the benchmark database, in this process: to pick pages and count SQL."""
     os.environ.update(env)
@@ -269,6 +300,9 @@ def pages(app) -> dict[str, str]:
         top = FeedbackList(sort="top").statement()
         deep_top = db.session.execute(top.offset(max(total - 100, 0)).limit(1)).one()
         middle = db.session.execute(visible.offset(total // 2).limit(1)).one()
+        busiest = db.session.execute(
+            visible.order_by(None).order_by(Feedback.comment_count.desc()).limit(1)
+        ).one()
         full_pages = total // app.config["FEEDBACK_PER_PAGE"]
         paths = {
             "/feedback/ page 1": "/feedback/",
@@ -283,11 +317,14 @@ def pages(app) -> dict[str, str]:
             ),
             "/feedback/?status=planned": "/feedback/?status=planned",
             "/feedback/?tag=mobile": "/feedback/?tag=mobile",
+            "/feedback/?status=planned&tag=mobile": "/feedback/?status=planned&tag=mobile",
             "/roadmap": "/roadmap",
             "/feedback/<id>": f"/feedback/{middle.id}",
+            "/feedback/<id>, most comments": f"/feedback/{busiest.id}",
             "/notes/ page 1": "/notes/",
             "search": "/feedback/?q=garden+coffee",
             "POST /feedback/new": "/feedback/new",
+            "POST /feedback/<id>/vote": f"/feedback/{middle.id}/vote",
         }
         db.engine.dispose()
     return paths
@@ -296,6 +333,7 @@ def pages(app) -> dict[str, str]:
 def statements_per_request(app, paths: dict[str, str]) -> dict[str, int]:
     """SQL statements each page runs (SQLite's explicit BEGIN aside)."""
     from app.extensions import db
+    from app.seed import DEMO_PASSWORD
 
     counts, statements = {}, []
 
@@ -310,7 +348,12 @@ def statements_per_request(app, paths: dict[str, str]) -> dict[str, int]:
     for name, path in paths.items():
         client.get(path)  # warm up
         statements.clear()
-        if name.startswith("POST"):
+        if name == "POST /feedback/<id>/vote":
+            login = {"username": BENCH_VOTER, "password": DEMO_PASSWORD}
+            client.post("/auth/login", data=login)
+            statements.clear()
+            client.post(path, data={"vote": "1"})
+        elif name.startswith("POST"):
             client.post(path, data={"name": "Count", "message": "Counting statements"})
         else:
             client.get(path)
@@ -353,10 +396,12 @@ class Board:
     counts: dict[str, int]
     server: Server
     post: Path
+    vote: Path
 
     def target(self, name: str) -> tuple[str, Path | None]:
         """The URL of page `name` and the wrk script that requests it (none for a GET)."""
-        return self.server.base + self.paths[name], self.post if name.startswith("POST") else None
+        script = {"POST /feedback/new": self.post, "POST /feedback/<id>/vote": self.vote}
+        return self.server.base + self.paths[name], script.get(name)
 
 
 def serve(database: str, rows: int, url: str, env: dict) -> Board:
@@ -368,7 +413,9 @@ def serve(database: str, rows: int, url: str, env: dict) -> Board:
     remove_posted(app)
     server = Server("run:app", app_env, ROOT, f"{database}-{rows}.log")
     post = post_script(server.base, CACHE / f"{database}-{rows}.lua")
-    return Board(rows, app, paths, counts, server, post)
+    vote_path = paths["POST /feedback/<id>/vote"]
+    vote = vote_script(server.base, vote_path, CACHE / f"{database}-{rows}-vote.lua")
+    return Board(rows, app, paths, counts, server, post, vote)
 
 
 def measure(database, urls, env, wrk_bin, duration, rounds, hello) -> list[Result]:
@@ -479,6 +526,13 @@ def check_targets(results: list[Result], large: int, small: int) -> list[str]:
             lines.append(
                 f"{verdict} {r.page} on {r.database}: {large:,} rows keep {keeps:.3f} "
                 f"of the {small:,}-row ratio (target ≥ {TARGETS['scaling']})"
+            )
+        posting = by_key.get(("POST /feedback/new", r.database, large))
+        if r.page == "POST /feedback/<id>/vote" and posting:
+            verdict = "PASS" if r.ratio >= posting.ratio else "MISS"
+            lines.append(
+                f"{verdict} {r.page} on {r.database} at {large:,}: {r.ratio:.1%} "
+                f"(target ≥ POST /feedback/new's {posting.ratio:.1%})"
             )
     return lines
 
