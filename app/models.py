@@ -393,7 +393,23 @@ class StatusChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Note(db.Model):
+class Written:
+    """What notes and comments share: an author, and whether it was edited since."""
+
+    def __init__(self, **fields) -> None:
+        # One moment for both, so a new one does not read as edited.
+        now = fields.pop("created_at", None) or utcnow()
+        super().__init__(created_at=now, updated_at=fields.pop("updated_at", now), **fields)
+
+    def is_owned_by(self, user) -> bool:
+        return user.id is not None and user.id == self.author_id
+
+    @property
+    def was_edited(self) -> bool:
+        return self.updated_at > self.created_at
+
+
+class Note(Written, db.Model):
     __tablename__ = "notes"
     __table_args__ = (
         sa.CheckConstraint("visibility IN ('public', 'private')", name="visibility"),
@@ -423,21 +439,9 @@ class Note(db.Model):
 
     SAME_POST = ("author_id", "title", "content")
 
-    def __init__(self, **fields) -> None:
-        # One moment for both, so a new note does not read as edited.
-        now = fields.pop("created_at", None) or utcnow()
-        super().__init__(created_at=now, updated_at=fields.pop("updated_at", now), **fields)
-
     @property
     def is_public(self) -> bool:
         return self.visibility == "public"
-
-    def is_owned_by(self, user) -> bool:
-        return user.id is not None and user.id == self.author_id
-
-    @property
-    def was_edited(self) -> bool:
-        return self.updated_at > self.created_at
 
     @classmethod
     @cache  # statements never change, and building one costs as much as running it
@@ -578,7 +582,7 @@ class FeedbackTag(db.Model):
     )
 
 
-class Comment(db.Model):
+class Comment(Written, db.Model):
     """A member's comment on a feedback item (Markdown). It outlives its author's account."""
 
     __tablename__ = "comments"
@@ -600,17 +604,6 @@ class Comment(db.Model):
     feedback: Mapped[Feedback] = relationship(lazy="raise")
 
     SAME_POST = ("author_id", "feedback_id", "body")
-
-    def __init__(self, **fields) -> None:
-        now = fields.pop("created_at", None) or utcnow()
-        super().__init__(created_at=now, updated_at=fields.pop("updated_at", now), **fields)
-
-    @property
-    def was_edited(self) -> bool:
-        return self.updated_at > self.created_at
-
-    def is_owned_by(self, user) -> bool:
-        return user.id is not None and user.id == self.author_id
 
     @classmethod
     def post(cls, item_id: int, author_id: int, body: str) -> Comment | None:
