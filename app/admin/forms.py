@@ -103,10 +103,9 @@ class MergeForm(FlaskForm):
         original = db.session.get(Feedback, field.data) if 0 < field.data < 2**31 else None
         if original is None or original.hidden:
             raise ValidationError(f"There is no item #{field.data} to merge into.")
-        if original.duplicate_of_id is not None or original.status == "duplicate":
-            target = original.duplicate_of_id
+        if original.duplicate_of_id is not None:
             raise ValidationError(
-                f"#{field.data} is itself a duplicate; merge into the original"
-                + (f", #{target}." if target else ".")
+                f"#{field.data} is itself a duplicate; merge into the original, "
+                f"#{original.duplicate_of_id}."
             )
         self.original = original
