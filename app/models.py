@@ -566,6 +566,11 @@ class Tag(db.Model):
     def __init__(self, *, name: str) -> None:
         super().__init__(name=name, slug=tag_slug(name))
 
+    @classmethod
+    def every(cls) -> list[Tag]:
+        """Every tag, in the order menus and lists show them."""
+        return list(db.session.scalars(sa.select(cls).order_by(cls.slug)))
+
 
 class FeedbackTag(db.Model):
     """A tag on an item."""

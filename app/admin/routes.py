@@ -144,7 +144,7 @@ def tags():
         else:
             flash(f"Tag “{form.name.data}” added.", "success")
             return redirect(url_for(".tags"))
-    all_tags = db.session.scalars(sa.select(Tag).order_by(Tag.slug)).all()
+    all_tags = Tag.every()
     status = 422 if form.errors else 200
     return render_template("admin/tags.html", form=form, tags=all_tags), status
 
@@ -163,7 +163,7 @@ def delete_tag(id: int):
 @bp.post("/feedback/<id:id>/tags")
 def set_tags(id: int):
     item = db.get_or_404(Feedback, id)
-    all_tags = db.session.scalars(sa.select(Tag).order_by(Tag.slug)).all()
+    all_tags = Tag.every()
     form = ItemTagsForm(all_tags)
     if not form.validate():
         return render_item(item, tags_form=form)

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from flask import abort
 from werkzeug.datastructures import MultiDict
 
-from app.extensions import db
 from app.models import STATUSES, Feedback, FeedbackTag, Tag
 
 # Each order's sort key, descending; each is served by an index (see Feedback).
@@ -46,7 +45,7 @@ class FeedbackList:
         sort = args.get("sort", "").strip() or None
         if sort is not None and sort not in SORTS:
             abort(400, f"There is no order “{sort}”; use one of {', '.join(SORTS)}.")
-        tags = tuple(db.session.scalars(sa.select(Tag).order_by(Tag.slug)))
+        tags = tuple(Tag.every())
         slug = args.get("tag", "").strip() or None
         tag = next((tag for tag in tags if tag.slug == slug), None)
         if slug is not None and tag is None:

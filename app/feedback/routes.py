@@ -169,7 +169,7 @@ def render_item(
         ).all()
         # The forms not sent show the item as it is (formdata=None: not the refused
         # form's fields). A duplicate's status and merging are decided by its original.
-        all_tags = db.session.scalars(sa.select(Tag).order_by(Tag.slug)).all()
+        all_tags = Tag.every()
         current = [tag.name for tag in tags]
         tags_form = tags_form or ItemTagsForm(all_tags, formdata=None, tags=current)
         if item.duplicate_of_id is None:
